@@ -1,0 +1,56 @@
+using System.CommandLine;
+using VAEase.Data;
+using VAEase.Evaluation;
+using VAEase.IO;
+using VAEase.Training;
+
+namespace VAEase.Cli;
+
+/// <summary>`vaease eval`: load a trained model, evaluate it on data, print a table, optionally write JSON.</summary>
+public static class EvalCommand
+{
+    static readonly Option<string> ModelDir = new("--model", "-m") { Description = "a folder written by `vaease train`", Required = true };
+    static readonly Option<string> Data = new("--data", "-d") { Description = "data spec (default: the model's training data, whose held-out test split is then used)" };
+    static readonly Option<bool> AllRows = new("--all-rows") { Description = "evaluate every row, even of the training data (default: its test split)" };
+    static readonly Option<string> JsonPath = new("--json") { Description = "also write the results as JSON to this file" };
+    static readonly Option<int> Batch = new("--batch") { Description = "evaluation batch size", DefaultValueFactory = _ => 8192 };
+
+    public static Command Create()
+    {
+        var command = new Command("eval", "Evaluate a trained model: RE, FVU and active dimensions per sample and per group.")
+        {
+            ModelDir, Data, AllRows, JsonPath, Batch, TrainCommand.DeviceOption, TrainCommand.Threads,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult parse)
+    {
+        var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
+        string dir = parse.GetValue(ModelDir)!;
+        int batch = parse.GetValue(Batch);
+        if (batch < 1) throw new VAEaseException($"--batch must be >= 1, got {batch}");
+        var (model, run) = ModelStore.Load(dir, device);
+        using (model)
+        {
+            string spec = parse.GetValue(Data) ?? run.Data;
+            bool sameData = DataSpec.Canonical(spec) == DataSpec.Canonical(run.Data);
+            bool testSplit = sameData && !parse.GetValue(AllRows);
+            using Dataset all = DataSpec.Load(spec);
+            if (all.Dim != run.Model.InputDim) throw new VAEaseException($"the model expects d = {run.Model.InputDim} but {spec} has d = {all.Dim}");
+            Dataset data = all;
+            if (testSplit) (_, data) = all.Split(run.Training.TestFraction, run.Training.Seed);
+            string split = testSplit ? $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})" : "all rows";
+            EvalReport report = Evaluator.Evaluate(model, data, batch, device);
+            if (testSplit) data.Dispose();
+            Tables.PrintReport(Console.Out, run, spec, split, report);
+            if (parse.GetValue(JsonPath) is { } path)
+            {
+                Json.Write(path, new { model_dir = dir, data = spec, split, config = run, versions = Versions.All, results = report });
+                Console.Error.WriteLine($"wrote {path}");
+            }
+        }
+        return 0;
+    }
+}

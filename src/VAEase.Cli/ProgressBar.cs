@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using VAEase.Training;
+
+namespace VAEase.Cli;
+
+/// <summary>Training progress on stderr: a live bar on a terminal; on a log (CI, a file), one line
+/// every 10 seconds and at the last step.</summary>
+public sealed class ProgressBar(string label) : IProgress<TrainProgress>
+{
+    private readonly bool live = !Console.IsErrorRedirected;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private double lastPrint = double.NegativeInfinity;
+    private long firstStep = -1;
+
+    public void Report(TrainProgress p)
+    {
+        double now = clock.Elapsed.TotalSeconds;
+        if (firstStep < 0) { firstStep = p.Step; clock.Restart(); return; } // rate counts from the first step on
+        bool last = p.Step == p.TotalSteps;
+        if (!last && now - lastPrint < (live ? 0.25 : 10)) return;
+        lastPrint = now;
+        double stepsPerSecond = (p.Step - firstStep) / Math.Max(now, 1e-9);
+        double fraction = (double)p.Step / p.TotalSteps;
+        TimeSpan eta = TimeSpan.FromSeconds((p.TotalSteps - p.Step) / Math.Max(stepsPerSecond, 1e-9));
+        const int width = 24;
+        int filled = (int)Math.Round(fraction * width);
+        string gamma = p.LogGamma is { } g ? $" | log γ {g,7:F3}" : "";
+        string line = $"{label} epoch {p.Epoch}/{p.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {fraction,6:P1} " +
+                      $"| {stepsPerSecond * p.BatchSize,8:F0} samples/s | loss {p.Loss,10:G4}{gamma} | lr {p.LearningRate:0.0e0} | ETA {eta:hh\\:mm\\:ss}";
+        if (live) Console.Error.Write($"\r{line}\u001b[K{(last ? "\n" : "")}");
+        else Console.Error.WriteLine(line);
+    }
+}

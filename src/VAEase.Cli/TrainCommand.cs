@@ -1,0 +1,133 @@
+using System.CommandLine;
+using VAEase.Data;
+using VAEase.Evaluation;
+using VAEase.IO;
+using VAEase.Models;
+using VAEase.Networks;
+using VAEase.Training;
+
+namespace VAEase.Cli;
+
+/// <summary>`vaease train`: options -> RunConfig (recipe defaults &lt; --config file &lt; flags) -> Trainer.</summary>
+public static class TrainCommand
+{
+    static readonly Option<string> Model = new("--model", "-m") { Description = "vaease | vae | sae-l1 | sae-log | sae-topk" };
+    static readonly Option<string> Data = new("--data", "-d") { Description = "data spec, e.g. table2-linear or linear:d=40,dims=4+4+4,n=500000 (see `vaease demo --help` for all)" };
+    static readonly Option<string> Out = new("--out", "-o") { Description = "output folder: config.json, model.safetensors, metrics.json, checkpoints", Required = true };
+    static readonly Option<int?> Latent = new("--latent") { Description = "latent dimension kappa (recipe: 20 linear, 60 mlp)" };
+    static readonly Option<int?> Epochs = new("--epochs") { Description = "epochs (recipe: 150 linear, 310 mlp)" };
+    static readonly Option<int?> Batch = new("--batch") { Description = "batch size (recipe: 1024)" };
+    static readonly Option<double?> Lr = new("--lr") { Description = "peak learning rate (recipe: 0.01 VAE family / 0.002 SAEs on linear, 0.005 on mlp)" };
+    static readonly Option<long?> Seed = new("--seed") { Description = "seed of initialisation, split, batch order and noise (default 1)" };
+    static readonly Option<string> ConfigFile = new("--config") { Description = "a JSON RunConfig (e.g. another run's config.json) used as the defaults" };
+    static readonly Option<bool> Resume = new("--resume") { Description = "continue the run in --out from its newest checkpoint" };
+    static readonly Option<string> Encoder = new("--encoder") { Description = "linear | swish-mlp | residual-mlp | one-layer" };
+    static readonly Option<string> Decoder = new("--decoder") { Description = "linear | mlp | residual-mlp" };
+    static readonly Option<double?> LogGammaInit = new("--log-gamma-init") { Description = "VAE family: initial log gamma (default -0.5)" };
+    static readonly Option<double?> L1 = new("--l1") { Description = "SAE-l1/log: sparsity penalty weight lambda1" };
+    static readonly Option<double?> L2 = new("--l2") { Description = "SAE-l1/log: decoder weight penalty lambda2" };
+    static readonly Option<double?> LogEps = new("--log-eps") { Description = "SAE-log: eps in log(|z| + eps) (default 1e-4)" };
+    static readonly Option<int?> TopK = new("--topk") { Description = "SAE-TopK: k (recipe: the largest manifold's dimension)" };
+    static readonly Option<int?> T0 = new("--t0") { Description = "steps in the first cosine cycle (recipe: 10)" };
+    static readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "steps between checkpoints (default 2000; 0: epoch ends only)" };
+    internal static readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N", DefaultValueFactory = _ => "cpu" };
+    internal static readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: libtorch's choice)" };
+
+    public static Command Create()
+    {
+        var command = new Command("train", "Train one model and save it (config.json + model.safetensors + metrics.json).")
+        {
+            Model, Data, Out, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Resume, Encoder, Decoder,
+            LogGammaInit, L1, L2, LogEps, TopK, T0, CheckpointEvery, DeviceOption, Threads,
+        };
+        command.SetAction(parse => Cli.WithCancellation(token => Run(parse, token)));
+        return command;
+    }
+
+    private static int Run(ParseResult parse, CancellationToken token)
+    {
+        string outDir = parse.GetValue(Out)!;
+        var device = Devices.Setup(parse.GetValue(DeviceOption)!, parse.GetValue(Threads));
+        bool resume = parse.GetValue(Resume);
+        RunConfig run = resume ? ResumedConfig(parse, outDir) : NewConfig(parse);
+        if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
+            throw new VAEaseException($"output folder {outDir} is not empty (use a new folder, or --resume to continue the run in it)");
+
+        using Dataset all = DataSpec.Load(run.Data);
+        run = run with { Model = run.Model with { InputDim = all.Dim } };
+        run.Validate();
+        var (train, test) = all.Split(run.Training.TestFraction, run.Training.Seed);
+        using (train)
+        using (test)
+        {
+            string label = Json.Name(run.Model.Kind);
+            Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {test.Count} test samples, d = {all.Dim}, kappa = {run.Model.Latent}, " +
+                                    $"{run.Training.Epochs} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps");
+            TrainResult result = Trainer.Train(run, train, outDir, new TrainOptions
+            {
+                Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token,
+            });
+            using var model = result.Model;
+            EvalReport report = Evaluator.Evaluate(model, test, device: device);
+            Console.WriteLine($"trained {label} in {result.Seconds:F1} s; test split: RE {report.Re:G4}, mean active dims {report.MeanActiveDims:F2}" +
+                              (report.ActiveDimsPerGroup is { } g ? $", per group {string.Join("/", g.Values)}" : ""));
+            Console.WriteLine($"saved to {outDir} (evaluate with: vaease eval --model {outDir})");
+        }
+        return 0;
+    }
+
+    private static RunConfig ResumedConfig(ParseResult parse, string outDir)
+    {
+        Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, LogGammaInit, L1, L2, LogEps, TopK, T0, CheckpointEvery];
+        if (configOptions.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
+            throw new VAEaseException($"--resume continues with {Path.Combine(outDir, ModelStore.ConfigFile)}; {given.Name} cannot change it");
+        string path = Path.Combine(outDir, ModelStore.ConfigFile);
+        if (!File.Exists(path)) throw new VAEaseException($"nothing to resume in {outDir} ({ModelStore.ConfigFile} is missing)");
+        if (File.Exists(Path.Combine(outDir, ModelStore.WeightsFile)))
+            throw new VAEaseException($"the run in {outDir} has already finished ({ModelStore.WeightsFile} exists)");
+        return Json.Read<RunConfig>(path);
+    }
+
+    private static RunConfig NewConfig(ParseResult parse)
+    {
+        RunConfig? file = parse.GetValue(ConfigFile) is { } path ? Json.Read<RunConfig>(path) : null;
+        string data = parse.GetValue(Data) ?? file?.Data ?? throw new VAEaseException("--data is required (e.g. --data table2-linear)");
+        string? modelName = parse.GetValue(Model);
+        if (modelName is null && file is null) throw new VAEaseException("--model is required (vaease, vae, sae-l1, sae-log or sae-topk)");
+        ModelKind kind = modelName is null ? file!.Model.Kind : Naming.Parse<ModelKind>(modelName, "model");
+        RunConfig run = file is not null ? file with { Data = data, Model = file.Model with { Kind = kind } } : Recipe(kind, data);
+
+        ModelConfig m = run.Model;
+        m = m with
+        {
+            Latent = parse.GetValue(Latent) ?? m.Latent,
+            Encoder = parse.GetValue(Encoder) is { } e ? Naming.Parse<EncoderKind>(e, "encoder") : m.Encoder,
+            Decoder = parse.GetValue(Decoder) is { } d ? Naming.Parse<DecoderKind>(d, "decoder") : m.Decoder,
+            LogGammaInit = parse.GetValue(LogGammaInit) ?? m.LogGammaInit,
+            L1 = parse.GetValue(L1) ?? m.L1,
+            L2 = parse.GetValue(L2) ?? m.L2,
+            LogEps = parse.GetValue(LogEps) ?? m.LogEps,
+            TopK = parse.GetValue(TopK) ?? m.TopK,
+        };
+        TrainConfig t = run.Training;
+        t = t with
+        {
+            Epochs = parse.GetValue(Epochs) ?? t.Epochs,
+            BatchSize = parse.GetValue(Batch) ?? t.BatchSize,
+            LearningRate = parse.GetValue(Lr) ?? t.LearningRate,
+            Seed = parse.GetValue(Seed) ?? t.Seed,
+            RestartPeriod = parse.GetValue(T0) ?? t.RestartPeriod,
+            CheckpointEvery = parse.GetValue(CheckpointEvery) ?? t.CheckpointEvery,
+        };
+        return run with { Model = m, Training = t }; // validated once the data has set the input dimension
+    }
+
+    /// <summary>The authors' recipe for the data's family (spec §2), or the generic one.</summary>
+    internal static RunConfig Recipe(ModelKind kind, string data)
+    {
+        DataSpec.Info info = DataSpec.Describe(data);
+        return info.Family is "linear" or "mlp"
+            ? Recipes.Synthetic(kind, info.Family, data, info.Dim, info.Pieces.Max())
+            : Recipes.Generic(kind, data, info.Dim);
+    }
+}

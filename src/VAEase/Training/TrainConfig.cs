@@ -1,0 +1,46 @@
+namespace VAEase.Training;
+
+/// <summary>The optimisation recipe (spec §2). Immutable: derive with `with`.</summary>
+public sealed record TrainConfig
+{
+    /// <summary>Passes over the training split.</summary>
+    public int Epochs { get; init; } = 150;
+
+    /// <summary>Samples per optimiser step.</summary>
+    public int BatchSize { get; init; } = 1024;
+
+    /// <summary>Adam's base learning rate (the peak of each cosine cycle).</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>T_0 of cosine annealing with warm restarts, in optimiser steps (the scheduler is stepped every batch).</summary>
+    public int RestartPeriod { get; init; } = 10;
+
+    /// <summary>T_mult: each cycle is this many times longer than the previous one.</summary>
+    public int RestartMultiplier { get; init; } = 2;
+
+    /// <summary>eta_min: the learning rate at the bottom of each cycle.</summary>
+    public double MinLearningRate { get; init; } = 1e-6;
+
+    /// <summary>Seeds the initialisation, the train/test split, the batch order and the sampling noise.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Fraction of the data held out for evaluation (the paper's 90/10 split).</summary>
+    public double TestFraction { get; init; } = 0.1;
+
+    /// <summary>Write an atomic checkpoint every this many optimiser steps (0: only at the end of each epoch).</summary>
+    public int CheckpointEvery { get; init; } = 2000;
+
+    /// <summary>Throws ArgumentException naming the first invalid field.</summary>
+    public TrainConfig Validate()
+    {
+        if (Epochs < 1) throw new ArgumentException($"must be >= 1, got {Epochs}", nameof(Epochs));
+        if (BatchSize < 2) throw new ArgumentException($"must be >= 2, got {BatchSize}", nameof(BatchSize));
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"must be > 0, got {LearningRate}", nameof(LearningRate));
+        if (RestartPeriod < 1) throw new ArgumentException($"must be >= 1, got {RestartPeriod}", nameof(RestartPeriod));
+        if (RestartMultiplier < 1) throw new ArgumentException($"must be >= 1, got {RestartMultiplier}", nameof(RestartMultiplier));
+        if (MinLearningRate < 0 || MinLearningRate > LearningRate) throw new ArgumentException($"must be in [0, learning rate], got {MinLearningRate}", nameof(MinLearningRate));
+        if (!(TestFraction > 0 && TestFraction < 1)) throw new ArgumentException($"must be in (0, 1), got {TestFraction}", nameof(TestFraction));
+        if (CheckpointEvery < 0) throw new ArgumentException($"must be >= 0, got {CheckpointEvery}", nameof(CheckpointEvery));
+        return this;
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using TorchSharp;
+using TorchSharp.Modules;
+using VAEase.Data;
+using VAEase.IO;
+using VAEase.Models;
+using static TorchSharp.torch;
+
+namespace VAEase.Training;
+
+/// <summary>How to run a training (not what to train: that is the RunConfig).</summary>
+public sealed record TrainOptions
+{
+    /// <summary>Compute device (cpu or cuda).</summary>
+    public Device Device { get; init; } = CPU;
+
+    /// <summary>Continue from the newest checkpoint in the output folder.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Receives progress after every optimiser step.</summary>
+    public IProgress<TrainProgress>? Progress { get; init; }
+
+    /// <summary>Stops the run after the current step, with a checkpoint, by throwing OperationCanceledException.</summary>
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>The result of a finished training run.</summary>
+public sealed record TrainResult(SparseAutoencoder Model, IReadOnlyList<EpochMetrics> History, double Seconds);
+
+/// <summary>Adam + cosine annealing with warm restarts stepped every batch (spec §2), with atomic
+/// checkpoints and exact resume. Writes DIR/config.json first, then DIR/model.safetensors and
+/// DIR/metrics.json when done.</summary>
+public static class Trainer
+{
+    public const string MetricsFile = "metrics.json";
+
+    public static TrainResult Train(RunConfig run, Dataset train, string outDir, TrainOptions options)
+    {
+        run.Validate();
+        TrainConfig cfg = run.Training;
+        if (train.Dim != run.Model.InputDim)
+            throw new VAEaseException($"the model expects d = {run.Model.InputDim} but the data has d = {train.Dim}");
+        if (train.Count < 2) throw new VAEaseException("at least 2 training samples are needed");
+
+        Directory.CreateDirectory(outDir);
+        Json.Write(Path.Combine(outDir, ModelStore.ConfigFile), run);
+
+        manual_seed(cfg.Seed);
+        SparseAutoencoder model = ModelFactory.Create(run.Model);
+        model.to(options.Device);
+        using var noise = new Generator((ulong)cfg.Seed + 1, options.Device);
+        model.Noise = noise;
+        using Adam optimizer = optim.Adam(model.parameters(), cfg.LearningRate);
+
+        CheckpointState state = new();
+        if (options.Resume && Checkpoint.Find(outDir) is { } checkpointDir)
+        {
+            state = Checkpoint.Restore(checkpointDir, model, optimizer);
+            using var noiseState = tensor(Convert.FromBase64String(state.NoiseState));
+            noise.set_state(noiseState);
+        }
+
+        int batchesPerEpoch = BatchesPerEpoch(train.Count, cfg.BatchSize);
+        long totalSteps = (long)batchesPerEpoch * cfg.Epochs;
+        var history = new List<EpochMetrics>(state.History);
+        var clock = Stopwatch.StartNew();
+        double secondsBefore = history.Sum(h => h.Seconds) + state.EpochSeconds;
+        long step = state.Step;
+        model.train();
+
+        for (int epoch = state.Epoch; epoch < cfg.Epochs; epoch++)
+        {
+            bool resumingThisEpoch = epoch == state.Epoch;
+            double lossSum = resumingThisEpoch ? state.EpochLossSum : 0, errorSum = resumingThisEpoch ? state.EpochErrorSum : 0;
+            double epochSecondsBefore = resumingThisEpoch ? state.EpochSeconds : 0;
+            var epochClock = Stopwatch.StartNew();
+            using Tensor order = EpochOrder(cfg.Seed, epoch, train.Count);
+            double lr = 0;
+            for (int batch = resumingThisEpoch ? state.Batch : 0; batch < batchesPerEpoch; batch++)
+            {
+                lr = LearningRateSchedule.At(cfg, step);
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                var (loss, error) = Step(model, optimizer, train, order, batch, cfg.BatchSize, options.Device);
+                lossSum += loss;
+                errorSum += error;
+                step++;
+                int done = batch + 1;
+                options.Progress?.Report(new TrainProgress(epoch + 1, cfg.Epochs, step, totalSteps, loss, model.LogGamma,
+                    cfg.BatchSize, lr));
+
+                bool cancelled = options.Cancellation.IsCancellationRequested;
+                if (done < batchesPerEpoch && (cancelled || (cfg.CheckpointEvery > 0 && step % cfg.CheckpointEvery == 0)))
+                    Checkpoint.Save(outDir, model, optimizer, new CheckpointState
+                    {
+                        Step = step, Epoch = epoch, Batch = done, EpochLossSum = lossSum, EpochErrorSum = errorSum,
+                        EpochSeconds = epochSecondsBefore + epochClock.Elapsed.TotalSeconds,
+                        NoiseState = NoiseState(noise), History = history,
+                    });
+                if (cancelled && done < batchesPerEpoch) options.Cancellation.ThrowIfCancellationRequested();
+            }
+            history.Add(new EpochMetrics(epoch + 1, step, lossSum / batchesPerEpoch, errorSum / batchesPerEpoch, model.LogGamma, lr,
+                epochSecondsBefore + epochClock.Elapsed.TotalSeconds));
+            if (epoch + 1 < cfg.Epochs)
+                Checkpoint.Save(outDir, model, optimizer, new CheckpointState { Step = step, Epoch = epoch + 1, NoiseState = NoiseState(noise), History = history });
+            options.Cancellation.ThrowIfCancellationRequested();
+        }
+
+        model.eval();
+        double seconds = secondsBefore + clock.Elapsed.TotalSeconds;
+        ModelStore.SaveWeights(Path.Combine(outDir, ModelStore.WeightsFile), model);
+        Json.Write(Path.Combine(outDir, MetricsFile), new { config = run, versions = Versions.All, steps = step, seconds, epochs = history });
+        Checkpoint.Delete(outDir);
+        return new TrainResult(model, history, seconds);
+    }
+
+    /// <summary>Batches per epoch; the last partial batch is kept unless it has a single sample
+    /// (batch norm cannot train on one).</summary>
+    public static int BatchesPerEpoch(long count, int batchSize)
+    {
+        long full = count / batchSize, rest = count % batchSize;
+        return checked((int)(full + (rest >= 2 ? 1 : 0)));
+    }
+
+    /// <summary>The epoch's sample order: a pure function of (seed, epoch), so a resumed run sees the same batches.</summary>
+    private static Tensor EpochOrder(long seed, int epoch, long count)
+    {
+        using var generator = new Generator((ulong)(seed * 1_000_003 + epoch));
+        return randperm(count, generator: generator);
+    }
+
+    /// <summary>One optimiser step on batch b of the epoch's order; returns (loss, squared error).</summary>
+    private static (double Loss, double Error) Step(SparseAutoencoder model, OptimizerHelper optimizer, Dataset train, Tensor order, int b, int batchSize, Device device)
+    {
+        using var scope = NewDisposeScope();
+        long start = (long)b * batchSize, end = Math.Min(start + batchSize, train.Count);
+        Tensor x = train.X.index_select(0, order.slice(0, start, end, 1)).to(device);
+        LossTerms terms = model.forward(x);
+        optimizer.zero_grad();
+        terms.Total.backward();
+        optimizer.step();
+        double loss = terms.Total.item<float>();
+        if (!double.IsFinite(loss)) throw new VAEaseException($"training diverged: the loss became {loss} (lower the learning rate with --lr)");
+        return (loss, terms.SquaredError.item<float>());
+    }
+
+    private static string NoiseState(Generator noise)
+    {
+        using Tensor state = noise.get_state();
+        return Convert.ToBase64String(state.data<byte>().ToArray());
+    }
+}
