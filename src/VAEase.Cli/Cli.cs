@@ -10,13 +10,15 @@ public static class Cli
     public const int UsageError = 2;
     public const int Interrupted = 130;
 
-    public static int Run(RootCommand root, string[] args)
+    public static int Run(Command root, string[] args)
     {
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            string command = parsed.CommandResult.Command is RootCommand ? "vaease" : $"vaease {parsed.CommandResult.Command.Name}";
-            Console.Error.WriteLine($"error: {parsed.Errors[0].Message} (see `{command} --help`)");
+            string command = parsed.CommandResult.Command == root ? "vaease" : $"vaease {parsed.CommandResult.Command.Name}";
+            // An unknown word explains more than what it left missing.
+            var first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            Console.Error.WriteLine($"error: {OneLine(first.Message)} (see `{command} --help`)");
             return UsageError;
         }
         try

@@ -1,11 +1,14 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using VAEase;
 using VAEase.Cli;
 
-var root = new RootCommand(
+var root = new Command("vaease",
     "VAEase: sparse autoencoding with adaptive, hyperparameter-free sparsity (Lu, Zhu, He, Wipf; ICML 2025).\n" +
     "Train VAEase and its baselines (VAE, SAE-l1, SAE-log, SAE-TopK), evaluate active dimensions and reconstruction.")
 {
+    new HelpOption(),
+    new VersionOption(),
     TrainCommand.Create(),
     EvalCommand.Create(),
     DemoCommand.Create(),

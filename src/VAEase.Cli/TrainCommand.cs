@@ -23,12 +23,13 @@ public static class TrainCommand
     static readonly Option<bool> Resume = new("--resume") { Description = "continue the run in --out from its newest checkpoint" };
     static readonly Option<string> Encoder = new("--encoder") { Description = "linear | swish-mlp | residual-mlp | one-layer" };
     static readonly Option<string> Decoder = new("--decoder") { Description = "linear | mlp | residual-mlp" };
+    static readonly Option<string> VarianceBoundOption = new("--variance-bound") { Description = "VAE family: softplus (default; smooth) | clamp (the authors' min(raw, 0))" };
     static readonly Option<double?> LogGammaInit = new("--log-gamma-init") { Description = "VAE family: initial log gamma (default -0.5)" };
     static readonly Option<double?> L1 = new("--l1") { Description = "SAE-l1/log: sparsity penalty weight lambda1" };
     static readonly Option<double?> L2 = new("--l2") { Description = "SAE-l1/log: decoder weight penalty lambda2" };
     static readonly Option<double?> LogEps = new("--log-eps") { Description = "SAE-log: eps in log(|z| + eps) (default 1e-4)" };
     static readonly Option<int?> TopK = new("--topk") { Description = "SAE-TopK: k (recipe: the largest manifold's dimension)" };
-    static readonly Option<int?> T0 = new("--t0") { Description = "steps in the first cosine cycle (recipe: 10)" };
+    static readonly Option<int?> T0 = new("--t0") { Description = "steps in the first cosine cycle (recipe: 10); 0: one cycle over the whole run" };
     static readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "steps between checkpoints (default 2000; 0: epoch ends only)" };
     internal static readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N", DefaultValueFactory = _ => "cpu" };
     internal static readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: libtorch's choice)" };
@@ -37,7 +38,7 @@ public static class TrainCommand
     {
         var command = new Command("train", "Train one model and save it (config.json + model.safetensors + metrics.json).")
         {
-            Model, Data, Out, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Resume, Encoder, Decoder,
+            Model, Data, Out, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Resume, Encoder, Decoder, VarianceBoundOption,
             LogGammaInit, L1, L2, LogEps, TopK, T0, CheckpointEvery, DeviceOption, Threads,
         };
         command.SetAction(parse => Cli.WithCancellation(token => Run(parse, token)));
@@ -78,7 +79,7 @@ public static class TrainCommand
 
     private static RunConfig ResumedConfig(ParseResult parse, string outDir)
     {
-        Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, LogGammaInit, L1, L2, LogEps, TopK, T0, CheckpointEvery];
+        Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, L1, L2, LogEps, TopK, T0, CheckpointEvery];
         if (configOptions.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
             throw new VAEaseException($"--resume continues with {Path.Combine(outDir, ModelStore.ConfigFile)}; {given.Name} cannot change it");
         string path = Path.Combine(outDir, ModelStore.ConfigFile);
@@ -103,6 +104,7 @@ public static class TrainCommand
             Latent = parse.GetValue(Latent) ?? m.Latent,
             Encoder = parse.GetValue(Encoder) is { } e ? Naming.Parse<EncoderKind>(e, "encoder") : m.Encoder,
             Decoder = parse.GetValue(Decoder) is { } d ? Naming.Parse<DecoderKind>(d, "decoder") : m.Decoder,
+            VarianceBound = parse.GetValue(VarianceBoundOption) is { } vb ? Naming.Parse<VarianceBound>(vb, "variance bound") : m.VarianceBound,
             LogGammaInit = parse.GetValue(LogGammaInit) ?? m.LogGammaInit,
             L1 = parse.GetValue(L1) ?? m.L1,
             L2 = parse.GetValue(L2) ?? m.L2,

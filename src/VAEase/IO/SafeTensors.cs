@@ -13,6 +13,7 @@ public static class SafeTensors
     /// <summary>Writes the named tensors (float32, float64 or int64) atomically.</summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
+        using var scope = NewDisposeScope(); // the detached CPU copies made below
         var header = new Dictionary<string, object>();
         if (metadata is not null) header["__metadata__"] = metadata;
         var blobs = new List<byte[]>();
@@ -64,7 +65,7 @@ public static class SafeTensors
 
     private static (string DType, byte[] Bytes) ToBytes(Tensor tensor)
     {
-        using Tensor t = tensor.detach().cpu().contiguous();
+        Tensor t = tensor.detach().cpu().contiguous();
         return t.dtype switch
         {
             ScalarType.Float32 => ("F32", MemoryMarshal.AsBytes(t.data<float>().ToArray().AsSpan()).ToArray()),

@@ -23,6 +23,9 @@ public sealed record ModelConfig
     /// <summary>VAE family: initial log(gamma) of the learned decoder variance (spec §1; -0.5 for synthetic linear).</summary>
     public double LogGammaInit { get; init; } = -0.5;
 
+    /// <summary>VAE family, MLP encoders: how log sigma^2 is kept &lt;= 0 (see <see cref="Models.VarianceBound"/>).</summary>
+    public VarianceBound VarianceBound { get; init; } = VarianceBound.Softplus;
+
     /// <summary>SAE-l1 / SAE-log: weight lambda1 of the sparsity penalty.</summary>
     public double L1 { get; init; } = 1e-3;
 
@@ -45,6 +48,7 @@ public sealed record ModelConfig
         if (!Enum.IsDefined(Kind)) throw new ArgumentException($"unknown model kind {Kind}", nameof(Kind));
         if (!Enum.IsDefined(Encoder)) throw new ArgumentException($"unknown encoder {Encoder}", nameof(Encoder));
         if (!Enum.IsDefined(Decoder)) throw new ArgumentException($"unknown decoder {Decoder}", nameof(Decoder));
+        if (!Enum.IsDefined(VarianceBound)) throw new ArgumentException($"unknown variance bound {VarianceBound}", nameof(VarianceBound));
         if (!double.IsFinite(LogGammaInit)) throw new ArgumentException("must be finite", nameof(LogGammaInit));
         if (L1 < 0 || !double.IsFinite(L1)) throw new ArgumentException($"must be finite and >= 0, got {L1}", nameof(L1));
         if (L2 < 0 || !double.IsFinite(L2)) throw new ArgumentException($"must be finite and >= 0, got {L2}", nameof(L2));

@@ -37,10 +37,14 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
     {
         Tensor[] halves = encoder.forward(x).chunk(2, 1);
         Tensor logVar = logvar_head is null
-            ? halves[1].clamp_max(0)                                              // MLP encoders: min(raw, 0)
+            ? Bound(halves[1])                                                    // MLP encoders
             : functional.sigmoid(logvar_head.forward(halves[1])).clamp_min(1e-7).log(); // one-layer encoder
         return (halves[0], logVar);
     }
+
+    /// <summary>log sigma^2 &lt;= 0 from the encoder's raw output: min(raw, 0) as the authors, whose gradient
+    /// vanishes above 0, or the smooth -softplus(-raw), whose gradient never does.</summary>
+    private Tensor Bound(Tensor raw) => Config.VarianceBound == VarianceBound.Clamp ? raw.clamp_max(0) : -functional.softplus(-raw);
 
     public override LossTerms forward(Tensor x)
     {

@@ -15,7 +15,11 @@ public static class LearningRateSchedule
         return etaMin + (baseLr - etaMin) * (1 + Math.Cos(Math.PI * tCur / tI)) / 2;
     }
 
-    /// <summary>The schedule of a training config.</summary>
-    public static double At(TrainConfig config, long step) =>
-        CosineWarmRestarts(step, config.LearningRate, config.RestartPeriod, config.RestartMultiplier, config.MinLearningRate);
+    /// <summary>The schedule of a training config over a run of <paramref name="totalSteps"/> steps
+    /// (a restart period of 0 means one cycle spanning the run).</summary>
+    public static double At(TrainConfig config, long step, long totalSteps)
+    {
+        int t0 = config.RestartPeriod > 0 ? config.RestartPeriod : (int)Math.Max(1, totalSteps);
+        return CosineWarmRestarts(step, config.LearningRate, t0, config.RestartMultiplier, config.MinLearningRate);
+    }
 }

@@ -12,8 +12,11 @@ public static class ModelStore
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";
 
-    public static void SaveWeights(string path, SparseAutoencoder model) =>
+    public static void SaveWeights(string path, SparseAutoencoder model)
+    {
+        using var scope = NewDisposeScope();
         SafeTensors.Write(path, model.state_dict(), new Dictionary<string, string> { ["format"] = "pt", ["model"] = Json.Name(model.Config.Kind) });
+    }
 
     public static void LoadWeights(string path, SparseAutoencoder model)
     {

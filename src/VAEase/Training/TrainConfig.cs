@@ -12,7 +12,8 @@ public sealed record TrainConfig
     /// <summary>Adam's base learning rate (the peak of each cosine cycle).</summary>
     public double LearningRate { get; init; } = 0.01;
 
-    /// <summary>T_0 of cosine annealing with warm restarts, in optimiser steps (the scheduler is stepped every batch).</summary>
+    /// <summary>T_0 of cosine annealing with warm restarts, in optimiser steps (the scheduler is stepped every batch);
+    /// 0: one cosine cycle over the whole run, ending at the minimum learning rate.</summary>
     public int RestartPeriod { get; init; } = 10;
 
     /// <summary>T_mult: each cycle is this many times longer than the previous one.</summary>
@@ -36,7 +37,7 @@ public sealed record TrainConfig
         if (Epochs < 1) throw new ArgumentException($"must be >= 1, got {Epochs}", nameof(Epochs));
         if (BatchSize < 2) throw new ArgumentException($"must be >= 2, got {BatchSize}", nameof(BatchSize));
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"must be > 0, got {LearningRate}", nameof(LearningRate));
-        if (RestartPeriod < 1) throw new ArgumentException($"must be >= 1, got {RestartPeriod}", nameof(RestartPeriod));
+        if (RestartPeriod < 0) throw new ArgumentException($"must be >= 0, got {RestartPeriod}", nameof(RestartPeriod));
         if (RestartMultiplier < 1) throw new ArgumentException($"must be >= 1, got {RestartMultiplier}", nameof(RestartMultiplier));
         if (MinLearningRate < 0 || MinLearningRate > LearningRate) throw new ArgumentException($"must be in [0, learning rate], got {MinLearningRate}", nameof(MinLearningRate));
         if (!(TestFraction > 0 && TestFraction < 1)) throw new ArgumentException($"must be in (0, 1), got {TestFraction}", nameof(TestFraction));

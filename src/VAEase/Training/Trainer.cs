@@ -78,7 +78,7 @@ public static class Trainer
             double lr = 0;
             for (int batch = resumingThisEpoch ? state.Batch : 0; batch < batchesPerEpoch; batch++)
             {
-                lr = LearningRateSchedule.At(cfg, step);
+                lr = LearningRateSchedule.At(cfg, step, totalSteps);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                 var (loss, error) = Step(model, optimizer, train, order, batch, cfg.BatchSize, options.Device);
                 lossSum += loss;

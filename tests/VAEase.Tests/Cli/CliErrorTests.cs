@@ -1,0 +1,76 @@
+using VAEase.Tests.Training;
+
+namespace VAEase.Tests.Cli;
+
+public sealed class CliErrorTests
+{
+    static void AssertUsageError(CliProcess.Result result, string expectedFragment)
+    {
+        Assert.Equal(2, result.ExitCode);
+        string message = result.Stderr.TrimEnd('\n');
+        Assert.DoesNotContain('\n', message);
+        Assert.StartsWith("error: ", message);
+        Assert.Contains(expectedFragment, message);
+    }
+
+    [Theory]
+    [InlineData("unknown model 'vaes'", "--model", "vaes", "--data", "demo-linear")]
+    [InlineData("data spec 'linear:d=40,dims=4+x'", "--model", "vaease", "--data", "linear:d=40,dims=4+x")]
+    [InlineData("unknown kind 'cubic'", "--model", "vaease", "--data", "cubic:d=3")]
+    [InlineData("invalid --latent", "--model", "vaease", "--data", "linear:d=6,dims=2,n=100", "--latent", "0")]
+    [InlineData("invalid --topk", "--model", "sae-topk", "--data", "linear:d=6,dims=2,n=100", "--topk", "99")]
+    [InlineData("file not found", "--model", "vaease", "--config", "/nonexistent/config.json")]
+    [InlineData("unknown variance bound", "--model", "vae", "--data", "demo-linear", "--variance-bound", "hard")]
+    [InlineData("--epochs", "--model", "vaease", "--data", "demo-linear", "--epochs", "many")]
+    public void Bad_train_input_gives_one_line_exit_code_2_and_no_output_folder(string expected, params string[] args)
+    {
+        string dir = TrainingFixture.TempDir();
+        AssertUsageError(CliProcess.Run(["train", "--out", dir, .. args]), expected);
+        Assert.False(Directory.Exists(dir), "the output folder was created");
+    }
+
+    [Fact]
+    public void Train_without_out_is_a_usage_error()
+    {
+        AssertUsageError(CliProcess.Run("train", "--model", "vaease", "--data", "demo-linear"), "--out");
+    }
+
+    [Fact]
+    public void Train_refuses_a_non_empty_output_folder_without_resume_and_leaves_it_alone()
+    {
+        string dir = TrainingFixture.TempDir();
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "keep.txt"), "mine");
+        try
+        {
+            AssertUsageError(CliProcess.Run("train", "--model", "vaease", "--data", "linear:d=6,dims=2,n=100", "--out", dir), "not empty");
+            Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Eval_of_a_missing_model_folder_is_a_usage_error()
+    {
+        AssertUsageError(CliProcess.Run("eval", "--model", "/nonexistent/model"), "model directory not found");
+    }
+
+    [Fact]
+    public void Unknown_command_is_a_usage_error()
+    {
+        Assert.Equal(2, CliProcess.Run("fly").ExitCode);
+    }
+
+    [Fact]
+    public void Help_describes_the_commands()
+    {
+        var result = CliProcess.Run("--help");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("train", result.Stdout);
+        Assert.Contains("eval", result.Stdout);
+        Assert.Contains("vaease", result.Stdout);
+    }
+}
