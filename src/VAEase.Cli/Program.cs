@@ -12,5 +12,6 @@ var root = new Command("vaease",
     TrainCommand.Create(),
     EvalCommand.Create(),
     DemoCommand.Create(),
+    ReproduceCommand.Create(),
 };
 return Cli.Run(root, args);

@@ -1,4 +1,6 @@
 using VAEase.Evaluation;
+using VAEase.Experiments;
+using VAEase.Models;
 using VAEase.IO;
 using VAEase.Training;
 
@@ -26,5 +28,32 @@ public static class Tables
             foreach (var (g, count) in groups)
                 w.WriteLine($"{g,5}  {count,25}  {r.MedianActiveDimsPerGroup![g],31:F1}  {r.MeanActiveDimsPerGroup![g],5:F2}");
         }
+    }
+
+    /// <summary>Active dims per manifold of each trained model next to the truth (and the paper's numbers
+    /// where given): the per-sample median rule, then the paper's pooled rule.</summary>
+    public static void PrintUnionTable(TextWriter w, string title, IReadOnlyList<int> truth, IEnumerable<SyntheticResult> rows,
+        IReadOnlyDictionary<ModelKind, int[]>? paper = null)
+    {
+        int pieces = truth.Count;
+        string Cells(IEnumerable<double> values) => string.Concat(values.Select(v => $"{v,5:0.#}"));
+        string names = string.Concat(Enumerable.Range(1, pieces).Select(i => $"{"M" + i,5}"));
+        string paperHeader = paper is null ? "" : names;
+        w.WriteLine();
+        w.WriteLine(title);
+        w.WriteLine($"{"",-15}{"per-sample median".PadRight(5 * pieces + 8)}{"pooled (paper's rule)".PadRight(5 * pieces)}{(paper is null ? "" : "   paper")}");
+        w.WriteLine($"{"model",-10}{"seed",5}{names}{"exact",8}{names}{paperHeader}{"mean AD",10}{"RE",11}{"time",8}");
+        string truthCells = Cells(truth.Select(p => (double)p));
+        w.WriteLine($"{"truth",-15}{truthCells}{"",8}{truthCells}{(paper is null ? "" : truthCells)}");
+        foreach (SyntheticResult r in rows)
+        {
+            double[] median = r.MedianPerPiece(pieces);
+            bool exact = median.SequenceEqual(truth.Select(p => (double)p));
+            string paperCells = paper is null ? "" : paper.TryGetValue(r.Model, out int[]? p) ? Cells(p.Select(v => (double)v)) : new string(' ', 5 * pieces);
+            w.WriteLine($"{Json.Name(r.Model),-10}{r.Seed,5}{Cells(median)}{(exact ? "yes" : "no"),8}{Cells(r.PooledPerPiece(pieces).Select(v => (double)v))}" +
+                        $"{paperCells}{r.Report.MeanActiveDims,10:F2}{r.Report.Re,11:G3}{r.Seconds,7:F0}s");
+        }
+        w.WriteLine("per-sample median: over a manifold's test points, of each point's own active dims (variance split of its log sigma^2,");
+        w.WriteLine("or of log|z| over its nonzero entries for SAEs); pooled: one split of the manifold's mean activity (the paper's rule).");
     }
 }
