@@ -13,5 +13,6 @@ var root = new Command("vaease",
     EvalCommand.Create(),
     DemoCommand.Create(),
     ReproduceCommand.Create(),
+    BenchCommand.Create(),
 };
 return Cli.Run(root, args);

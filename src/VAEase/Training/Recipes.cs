@@ -12,47 +12,34 @@ public static class Recipes
     public static RunConfig Synthetic(ModelKind kind, string family, string data, int inputDim, int largestPiece)
     {
         bool variational = kind is ModelKind.VAEase or ModelKind.Vae;
-        if (family == "linear")
+        return family switch
         {
-            int kappa = 20;
-            return new RunConfig
-            {
-                Data = data,
-                Model = new ModelConfig
-                {
-                    Kind = kind, InputDim = inputDim, Latent = kappa, Encoder = EncoderKind.SwishMlp, Decoder = DecoderKind.Linear,
-                    LogGammaInit = -0.5, L1 = 1e-3, L2 = 1e-4, TopK = Math.Min(largestPiece, kappa),
-                },
-                Training = new TrainConfig { Epochs = 150, BatchSize = 1024, LearningRate = variational ? 0.01 : 0.002, RestartPeriod = 10 },
-            };
-        }
-        if (family == "mlp")
-        {
-            int kappa = 60;
-            return new RunConfig
-            {
-                Data = data,
-                Model = new ModelConfig
-                {
-                    Kind = kind, InputDim = inputDim, Latent = kappa, Encoder = EncoderKind.ResidualMlp, Decoder = DecoderKind.ResidualMlp,
-                    LogGammaInit = -0.5, L1 = kind == ModelKind.SaeLog ? 5e-6 : 5e-4, L2 = 1e-5, TopK = Math.Min(largestPiece, kappa),
-                },
-                Training = new TrainConfig { Epochs = 310, BatchSize = 1024, LearningRate = 0.005, RestartPeriod = 10 },
-            };
-        }
-        throw new ArgumentOutOfRangeException(nameof(family), family, "expected linear or mlp");
+            "linear" => Recipe(kind, data, inputDim, kappa: 20, EncoderKind.SwishMlp, DecoderKind.Linear, l1: 1e-3, l2: 1e-4,
+                topK: largestPiece, epochs: 150, batch: 1024, lr: variational ? 0.01 : 0.002),
+            "mlp" => Recipe(kind, data, inputDim, kappa: 60, EncoderKind.ResidualMlp, DecoderKind.ResidualMlp,
+                l1: kind == ModelKind.SaeLog ? 5e-6 : 5e-4, l2: 1e-5, topK: largestPiece, epochs: 310, batch: 1024, lr: 0.005),
+            _ => throw new ArgumentOutOfRangeException(nameof(family), family, "expected linear or mlp"),
+        };
     }
 
     /// <summary>Defaults for data without a recipe of its own (a user's matrix): the one-layer
     /// encoder and linear decoder of the activation recipe, kappa = min(4 d, 512).</summary>
-    public static RunConfig Generic(ModelKind kind, string data, int inputDim) => new()
+    public static RunConfig Generic(ModelKind kind, string data, int inputDim)
+    {
+        int kappa = Math.Min(4 * inputDim, 512);
+        return Recipe(kind, data, inputDim, kappa, EncoderKind.OneLayer, DecoderKind.Linear, l1: 1e-3, l2: 1e-4,
+            topK: Math.Min(30, kappa), epochs: 50, batch: 1024, lr: 0.005);
+    }
+
+    private static RunConfig Recipe(ModelKind kind, string data, int inputDim, int kappa, EncoderKind encoder, DecoderKind decoder,
+        double l1, double l2, int topK, int epochs, int batch, double lr) => new()
     {
         Data = data,
         Model = new ModelConfig
         {
-            Kind = kind, InputDim = inputDim, Latent = Math.Min(4 * inputDim, 512), Encoder = EncoderKind.OneLayer, Decoder = DecoderKind.Linear,
-            LogGammaInit = -0.5, L1 = 1e-3, L2 = 1e-4, TopK = Math.Min(30, Math.Min(4 * inputDim, 512)),
+            Kind = kind, InputDim = inputDim, Latent = kappa, Encoder = encoder, Decoder = decoder,
+            LogGammaInit = -0.5, L1 = l1, L2 = l2, TopK = Math.Min(topK, kappa),
         },
-        Training = new TrainConfig { Epochs = 50, BatchSize = 1024, LearningRate = 0.005, RestartPeriod = 10 },
+        Training = new TrainConfig { Epochs = epochs, BatchSize = batch, LearningRate = lr, RestartPeriod = 10 },
     };
 }

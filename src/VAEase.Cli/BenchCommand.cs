@@ -1,0 +1,97 @@
+using System.CommandLine;
+using VAEase.Benchmarks;
+using VAEase.IO;
+using VAEase.Models;
+using VAEase.Training;
+using static TorchSharp.torch;
+
+namespace VAEase.Cli;
+
+/// <summary>`vaease bench`: training steps per second of the standard configurations, their share of
+/// the machine's GEMM rate, and the ratio to the same step in PyTorch, timed interleaved.</summary>
+public static class BenchCommand
+{
+    static readonly Option<string> JsonPath = new("--json") { Description = "also write the results as JSON to this file" };
+    static readonly Option<string> Configs = new("--configs") { Description = "linear-union, lm-activations (comma-separated)", DefaultValueFactory = _ => "linear-union,lm-activations" };
+    static readonly Option<string> Models = new("--models") { Description = "comma-separated models", DefaultValueFactory = _ => "vaease,vae,sae-l1,sae-log,sae-topk" };
+    static readonly Option<int> Rounds = new("--rounds") { Description = "interleaved rounds per configuration (medians are reported)", DefaultValueFactory = _ => 5 };
+    static readonly Option<double> RoundSeconds = new("--round-seconds") { Description = "target length of one round of one side", DefaultValueFactory = _ => 1.0 };
+    static readonly Option<bool> NoReference = new("--no-reference") { Description = "skip the PyTorch reference" };
+
+    public static Command Create()
+    {
+        var command = new Command("bench", "Time the training step of the standard configurations against PyTorch (bench/reference.py, Debian's python3-torch).")
+        {
+            JsonPath, Configs, Models, Rounds, RoundSeconds, NoReference, TrainCommand.DeviceOption, TrainCommand.Threads,
+        };
+        command.SetAction(Run);
+        return command;
+    }
+
+    private sealed record Row(string Config, string Model, int BatchSize, double GflopPerStep, double StepsPerSecond, double? ReferenceStepsPerSecond,
+        double? Ratio, double AchievedGflops, double FractionOfGemm, double[] OursSecondsPerStep, double[]? ReferenceSecondsPerStep);
+
+    private static int Run(ParseResult parse)
+    {
+        Device device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
+        int rounds = parse.GetValue(Rounds);
+        double roundSeconds = parse.GetValue(RoundSeconds);
+        if (rounds < 1 || roundSeconds <= 0) throw new VAEaseException("--rounds must be >= 1 and --round-seconds > 0");
+        string[] configNames = parse.GetValue(Configs)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        ModelKind[] kinds = parse.GetValue(Models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(n => Naming.Parse<ModelKind>(n, "model")).ToArray();
+        string script = Path.Combine(AppContext.BaseDirectory, "bench", "reference.py");
+        string? unavailable = parse.GetValue(NoReference) ? "skipped (--no-reference)" : PyTorchReference.Unavailable(script);
+        int threads = get_num_threads();
+
+        double gemm = StepBenchmark.GemmGflops();
+        Console.WriteLine($"GEMM 2048^3 float32: {gemm:F1} GFLOPS on {threads} threads; reference: {(unavailable ?? $"PyTorch {PyTorchReference.Version()}")}");
+        Console.WriteLine($"{"config",-15}{"model",-9}{"batch",6}{"GFLOP/step",11}{"steps/s",10}{"PyTorch",10}{"ratio",8}{"GFLOPS",9}{"of GEMM",9}");
+        var rows = new List<Row>();
+        foreach (ModelKind kind in kinds)
+            foreach (BenchConfig config in BenchConfig.Standard(kind).Where(c => configNames.Contains(c.Name)))
+            {
+                using var bench = new StepBenchmark(config, device);
+                using PyTorchReference? reference = unavailable is null ? PyTorchReference.Start(script, config, threads) : null;
+                int steps = Math.Max(1, (int)(roundSeconds / Math.Max(bench.Run(3) / 3, 1e-6)));
+                reference?.Run(3);
+                var ours = new List<double>();
+                var theirs = new List<double>();
+                for (int r = 0; r < rounds; r++)
+                {
+                    ours.Add(bench.Run(steps) / steps);
+                    if (reference is not null) theirs.Add(reference.Run(steps) / steps);
+                }
+                double ourStep = StepBenchmark.Median(ours);
+                double? theirStep = reference is null ? null : StepBenchmark.Median(theirs);
+                double achieved = bench.Flops / ourStep / 1e9;
+                var row = new Row(config.Name, Json.Name(kind), config.BatchSize, bench.Flops / 1e9, 1 / ourStep, 1 / theirStep, theirStep / ourStep,
+                    achieved, achieved / gemm, ours.ToArray(), reference is null ? null : theirs.ToArray());
+                rows.Add(row);
+                Console.WriteLine($"{row.Config,-15}{row.Model,-9}{row.BatchSize,6}{row.GflopPerStep,11:F3}{row.StepsPerSecond,10:F1}" +
+                                  $"{(row.ReferenceStepsPerSecond is { } p ? p.ToString("F1") : "-"),10}{(row.Ratio is { } q ? q.ToString("F2") + "x" : "-"),8}" +
+                                  $"{row.AchievedGflops,9:F1}{row.FractionOfGemm,9:P0}");
+            }
+        long peakRss = PeakRssBytes();
+        Console.WriteLine($"peak RSS of this process: {peakRss / (1024.0 * 1024):F0} MiB");
+        if (parse.GetValue(JsonPath) is { } path)
+        {
+            Json.Write(path, new
+            {
+                command = "bench", versions = Versions.All, threads, gemm_gflops = gemm, reference = unavailable ?? $"PyTorch {PyTorchReference.Version()}",
+                rounds, round_seconds = roundSeconds, peak_rss_bytes = peakRss, results = rows,
+            });
+            Console.Error.WriteLine($"wrote {path}");
+        }
+        return 0;
+    }
+
+    /// <summary>VmHWM of /proc/self/status, or 0 where there is none.</summary>
+    private static long PeakRssBytes()
+    {
+        const string path = "/proc/self/status";
+        if (!File.Exists(path)) return 0;
+        string? line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    }
+}

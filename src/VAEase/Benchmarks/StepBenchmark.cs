@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using TorchSharp;
+using TorchSharp.Modules;
+using VAEase.Models;
+using VAEase.Training;
+using static TorchSharp.torch;
+
+namespace VAEase.Benchmarks;
+
+/// <summary>Times the real training step (<see cref="Trainer"/>'s) of a configuration, and the machine's GEMM rate.</summary>
+public sealed class StepBenchmark : IDisposable
+{
+    private readonly SparseAutoencoder model;
+    private readonly Adam optimizer;
+    private readonly Tensor data, order;
+    private readonly Generator noise;
+    private readonly int batches;
+    private int next;
+
+    public StepBenchmark(BenchConfig config, Device device, int batchesOfData = 8)
+    {
+        Config = config;
+        Device = device;
+        manual_seed(0);
+        model = ModelFactory.Create(config.Model);
+        model.to(device);
+        model.train();
+        noise = new Generator(1, device);
+        model.Noise = noise;
+        optimizer = optim.Adam(model.parameters(), config.LearningRate);
+        batches = batchesOfData;
+        data = randn(config.BatchSize * (long)batchesOfData, config.Model.InputDim);
+        order = arange(data.shape[0]);
+        Flops = config.StepFlops(LinearShapes(model));
+    }
+
+    public BenchConfig Config { get; }
+
+    public Device Device { get; }
+
+    /// <summary>Matmul FLOPs of one step (see <see cref="BenchConfig.StepFlops"/>).</summary>
+    public double Flops { get; }
+
+    /// <summary>Runs <paramref name="steps"/> training steps and returns the seconds they took.</summary>
+    public double Run(int steps)
+    {
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++)
+        {
+            Trainer.Step(model, optimizer, data, order, next, Config.BatchSize, Device);
+            next = (next + 1) % batches;
+        }
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>GFLOPS of an n x n x n float32 matmul: the median of <paramref name="repeats"/> timings.</summary>
+    public static double GemmGflops(int n = 2048, int repeats = 7)
+    {
+        using var scope = NewDisposeScope();
+        Tensor a = randn(n, n), b = randn(n, n);
+        a.matmul(b); // warm-up: thread pool, kernel choice
+        var times = new List<double>();
+        for (int i = 0; i < repeats; i++)
+        {
+            using var inner = NewDisposeScope();
+            var clock = Stopwatch.StartNew();
+            a.matmul(b);
+            times.Add(clock.Elapsed.TotalSeconds);
+        }
+        return 2.0 * n * n * n / Median(times) / 1e9;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        double[] s = values.OrderBy(v => v).ToArray();
+        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+    }
+
+    /// <summary>Every Linear layer of the model as (in, out, takes the data directly).</summary>
+    private static IEnumerable<(long, long, bool)> LinearShapes(SparseAutoencoder model)
+    {
+        bool dataLayerSeen = false;
+        foreach (var (name, module) in model.named_modules())
+        {
+            if (module is not Linear linear) continue;
+            long[] shape = linear.weight!.shape; // [out, in]
+            bool dataLayer = !dataLayerSeen && name.StartsWith("encoder", StringComparison.Ordinal); // the encoder's first Linear
+            dataLayerSeen |= dataLayer;
+            yield return (shape[1], shape[0], dataLayer);
+        }
+    }
+
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        model.Dispose();
+        noise.Dispose();
+        data.Dispose();
+        order.Dispose();
+    }
+}
