@@ -16,13 +16,14 @@ public static class BenchCommand
     static readonly Option<string> Models = new("--models") { Description = "comma-separated models", DefaultValueFactory = _ => "vaease,vae,sae-l1,sae-log,sae-topk" };
     static readonly Option<int> Rounds = new("--rounds") { Description = "interleaved rounds per configuration (medians are reported)", DefaultValueFactory = _ => 5 };
     static readonly Option<double> RoundSeconds = new("--round-seconds") { Description = "target length of one round of one side", DefaultValueFactory = _ => 1.0 };
+    static readonly Option<string> Python = new("--python") { Description = "the interpreter with PyTorch for the reference", DefaultValueFactory = _ => PyTorchReference.DefaultPython };
     static readonly Option<bool> NoReference = new("--no-reference") { Description = "skip the PyTorch reference" };
 
     public static Command Create()
     {
         var command = new Command("bench", "Time the training step of the standard configurations against PyTorch (bench/reference.py, Debian's python3-torch).")
         {
-            JsonPath, Configs, Models, Rounds, RoundSeconds, NoReference, TrainCommand.DeviceOption, TrainCommand.Threads,
+            JsonPath, Configs, Models, Rounds, RoundSeconds, Python, NoReference, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         command.SetAction(Run);
         return command;
@@ -41,18 +42,20 @@ public static class BenchCommand
         ModelKind[] kinds = parse.GetValue(Models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
             .Select(n => Naming.Parse<ModelKind>(n, "model")).ToArray();
         string script = Path.Combine(AppContext.BaseDirectory, "bench", "reference.py");
-        string? unavailable = parse.GetValue(NoReference) ? "skipped (--no-reference)" : PyTorchReference.Unavailable(script);
+        string python = parse.GetValue(Python)!;
+        var (torchVersion, unavailable) = parse.GetValue(NoReference) ? (null, "skipped (--no-reference)") : PyTorchReference.Probe(python, script);
+        string referenceName = unavailable ?? $"PyTorch {torchVersion} ({python})";
         int threads = get_num_threads();
 
         double gemm = StepBenchmark.GemmGflops();
-        Console.WriteLine($"GEMM 2048^3 float32: {gemm:F1} GFLOPS on {threads} threads; reference: {(unavailable ?? $"PyTorch {PyTorchReference.Version()}")}");
+        Console.WriteLine($"GEMM 2048^3 float32: {gemm:F1} GFLOPS on {threads} threads; reference: {referenceName}");
         Console.WriteLine($"{"config",-15}{"model",-9}{"batch",6}{"GFLOP/step",11}{"steps/s",10}{"PyTorch",10}{"ratio",8}{"GFLOPS",9}{"of GEMM",9}");
         var rows = new List<Row>();
         foreach (ModelKind kind in kinds)
             foreach (BenchConfig config in BenchConfig.Standard(kind).Where(c => configNames.Contains(c.Name)))
             {
                 using var bench = new StepBenchmark(config, device);
-                using PyTorchReference? reference = unavailable is null ? PyTorchReference.Start(script, config, threads) : null;
+                using PyTorchReference? reference = unavailable is null ? PyTorchReference.Start(python, script, config, threads) : null;
                 int steps = Math.Max(1, (int)(roundSeconds / Math.Max(bench.Run(3) / 3, 1e-6)));
                 reference?.Run(3);
                 var ours = new List<double>();
@@ -78,7 +81,7 @@ public static class BenchCommand
         {
             Json.Write(path, new
             {
-                command = "bench", versions = Versions.All, threads, gemm_gflops = gemm, reference = unavailable ?? $"PyTorch {PyTorchReference.Version()}",
+                command = "bench", versions = Versions.All, threads, gemm_gflops = gemm, reference = referenceName,
                 rounds, round_seconds = roundSeconds, peak_rss_bytes = peakRss, results = rows,
             });
             Console.Error.WriteLine($"wrote {path}");

@@ -4,22 +4,25 @@ using VAEase.Training;
 namespace VAEase.Cli;
 
 /// <summary>Training progress on stderr: a live bar on a terminal; on a log (CI, a file), one line
-/// every 10 seconds and at the last step.</summary>
+/// every 10 seconds and at the last step. The rate is measured over the last 10 seconds.</summary>
 public sealed class ProgressBar(string label) : IProgress<TrainProgress>
 {
+    const double Window = 10;
     private readonly bool live = !Console.IsErrorRedirected;
     private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly Queue<(double Time, long Step)> recent = new();
     private double lastPrint = double.NegativeInfinity;
-    private long firstStep = -1;
 
     public void Report(TrainProgress p)
     {
         double now = clock.Elapsed.TotalSeconds;
-        if (firstStep < 0) { firstStep = p.Step; clock.Restart(); return; } // rate counts from the first step on
+        recent.Enqueue((now, p.Step));
+        while (recent.Count > 2 && now - recent.Peek().Time > Window) recent.Dequeue();
         bool last = p.Step == p.TotalSteps;
-        if (!last && now - lastPrint < (live ? 0.25 : 10)) return;
+        if (recent.Count < 2 || (!last && now - lastPrint < (live ? 0.25 : Window))) return;
         lastPrint = now;
-        double stepsPerSecond = (p.Step - firstStep) / Math.Max(now, 1e-9);
+        var (t0, s0) = recent.Peek();
+        double stepsPerSecond = (p.Step - s0) / Math.Max(now - t0, 1e-9);
         double fraction = (double)p.Step / p.TotalSteps;
         TimeSpan eta = TimeSpan.FromSeconds((p.TotalSteps - p.Step) / Math.Max(stepsPerSecond, 1e-9));
         const int width = 24;

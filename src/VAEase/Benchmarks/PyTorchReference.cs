@@ -12,33 +12,29 @@ public sealed class PyTorchReference : IDisposable
 
     private PyTorchReference(Process process) => this.process = process;
 
-    /// <summary>Null with the reason when python3 with torch is not installed.</summary>
-    public static string? Unavailable(string script)
+    /// <summary>The interpreter that has Debian's python3-torch: the system python3, not one on PATH
+    /// (a pyenv or venv python3 usually lacks torch).</summary>
+    public static string DefaultPython => File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+    /// <summary>PyTorch's version, or null with the reason when the interpreter cannot import torch.</summary>
+    public static (string? Version, string? Problem) Probe(string python, string script)
     {
-        if (!File.Exists(script)) return $"{script} not found";
+        if (!File.Exists(script)) return (null, $"{script} not found");
         try
         {
-            using var probe = Process.Start(new ProcessStartInfo("python3", ["-c", "import torch; print(torch.__version__)"])
+            using var probe = Process.Start(new ProcessStartInfo(python, ["-c", "import torch; print(torch.__version__)"])
             { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            string version = probe.StandardOutput.ReadToEnd().Trim();
             probe.WaitForExit();
-            return probe.ExitCode == 0 ? null : "python3 cannot import torch (apt-get install python3-torch)";
+            return probe.ExitCode == 0 ? (version, null) : (null, $"{python} cannot import torch (apt-get install python3-torch)");
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return "python3 not found";
+            return (null, $"{python} not found");
         }
     }
 
-    /// <summary>PyTorch's version, as python3 reports it.</summary>
-    public static string Version()
-    {
-        using var probe = Process.Start(new ProcessStartInfo("python3", ["-c", "import torch; print(torch.__version__)"]) { RedirectStandardOutput = true })!;
-        string version = probe.StandardOutput.ReadToEnd().Trim();
-        probe.WaitForExit();
-        return version;
-    }
-
-    public static PyTorchReference Start(string script, BenchConfig config, int threads)
+    public static PyTorchReference Start(string python, string script, BenchConfig config, int threads)
     {
         var m = config.Model;
         string json = Json.Serialize(new
@@ -47,7 +43,7 @@ public sealed class PyTorchReference : IDisposable
             variance_bound = Json.Name(m.VarianceBound), log_gamma_init = m.LogGammaInit, top_k = m.TopK, m.L1, m.L2, log_eps = m.LogEps,
             batch_size = config.BatchSize, learning_rate = config.LearningRate, threads,
         });
-        var start = new ProcessStartInfo("python3", [script, json])
+        var start = new ProcessStartInfo(python, [script, json])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false,
         };

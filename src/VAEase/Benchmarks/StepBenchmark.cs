@@ -11,7 +11,7 @@ namespace VAEase.Benchmarks;
 public sealed class StepBenchmark : IDisposable
 {
     private readonly SparseAutoencoder model;
-    private readonly Adam optimizer;
+    private readonly AdamOptimizer optimizer;
     private readonly Tensor data, order;
     private readonly Generator noise;
     private readonly int batches;
@@ -27,7 +27,7 @@ public sealed class StepBenchmark : IDisposable
         model.train();
         noise = new Generator(1, device);
         model.Noise = noise;
-        optimizer = optim.Adam(model.parameters(), config.LearningRate);
+        optimizer = new AdamOptimizer(model.parameters());
         batches = batchesOfData;
         data = randn(config.BatchSize * (long)batchesOfData, config.Model.InputDim);
         order = arange(data.shape[0]);
@@ -47,7 +47,7 @@ public sealed class StepBenchmark : IDisposable
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
         {
-            Trainer.Step(model, optimizer, data, order, next, Config.BatchSize, Device);
+            Trainer.Step(model, optimizer, Config.LearningRate, data, order, next, Config.BatchSize, Device);
             next = (next + 1) % batches;
         }
         return clock.Elapsed.TotalSeconds;

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using VAEase.Networks;
 using static TorchSharp.torch;
@@ -14,6 +15,10 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
     private readonly Module<Tensor, Tensor> decoder;
     private readonly Linear? logvar_head;
     private readonly Parameter log_gamma;
+
+    // Held for the life of the process: an implicitly converted Scalar can be finalized while libtorch
+    // still reads it (see AdamOptimizer), so method arguments use these instead of literals.
+    private static readonly Scalar Zero = 0.0.ToScalar(), MinVariance = 1e-7.ToScalar();
 
     protected VariationalAutoencoder(ModelConfig config) : base(config)
     {
@@ -38,13 +43,13 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
         Tensor[] halves = encoder.forward(x).chunk(2, 1);
         Tensor logVar = logvar_head is null
             ? Bound(halves[1])                                                    // MLP encoders
-            : functional.sigmoid(logvar_head.forward(halves[1])).clamp_min(1e-7).log(); // one-layer encoder
+            : functional.sigmoid(logvar_head.forward(halves[1])).clamp_min(MinVariance).log(); // one-layer encoder
         return (halves[0], logVar);
     }
 
     /// <summary>log sigma^2 &lt;= 0 from the encoder's raw output: min(raw, 0) as the authors, whose gradient
     /// vanishes above 0, or the smooth -softplus(-raw), whose gradient never does.</summary>
-    private Tensor Bound(Tensor raw) => Config.VarianceBound == VarianceBound.Clamp ? raw.clamp_max(0) : -functional.softplus(-raw);
+    private Tensor Bound(Tensor raw) => Config.VarianceBound == VarianceBound.Clamp ? raw.clamp_max(Zero) : -functional.softplus(-raw);
 
     public override LossTerms forward(Tensor x)
     {

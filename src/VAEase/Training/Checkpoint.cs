@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using VAEase.IO;
 using VAEase.Models;
 using static TorchSharp.torch;
@@ -35,15 +34,15 @@ public sealed record CheckpointState
 /// replaces DIR/checkpoint by renames, so an interruption at any moment leaves one complete checkpoint.</summary>
 public static class Checkpoint
 {
-    const string Name = "checkpoint", StateFile = "state.json", OptimizerFile = "optimizer.bin";
+    const string Name = "checkpoint", StateFile = "state.json", OptimizerFile = "optimizer.safetensors";
 
-    public static void Save(string outDir, SparseAutoencoder model, OptimizerHelper optimizer, CheckpointState state)
+    public static void Save(string outDir, SparseAutoencoder model, AdamOptimizer optimizer, CheckpointState state)
     {
         string final = Path.Combine(outDir, Name), tmp = final + ".tmp", old = final + ".old";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         ModelStore.SaveWeights(Path.Combine(tmp, ModelStore.WeightsFile), model);
-        optimizer.save_state_dict(Path.Combine(tmp, OptimizerFile));
+        optimizer.Save(Path.Combine(tmp, OptimizerFile));
         Json.Write(Path.Combine(tmp, StateFile), state);
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         if (Directory.Exists(final)) Directory.Move(final, old);
@@ -63,10 +62,10 @@ public static class Checkpoint
     }
 
     /// <summary>Restores weights and optimiser state in place and returns the position.</summary>
-    public static CheckpointState Restore(string checkpointDir, SparseAutoencoder model, OptimizerHelper optimizer)
+    public static CheckpointState Restore(string checkpointDir, SparseAutoencoder model, AdamOptimizer optimizer)
     {
         ModelStore.LoadWeights(Path.Combine(checkpointDir, ModelStore.WeightsFile), model);
-        optimizer.load_state_dict(Path.Combine(checkpointDir, OptimizerFile));
+        optimizer.Load(Path.Combine(checkpointDir, OptimizerFile));
         return Json.Read<CheckpointState>(Path.Combine(checkpointDir, StateFile));
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using TorchSharp;
-using TorchSharp.Modules;
 using VAEase.Data;
 using VAEase.IO;
 using VAEase.Models;
@@ -50,7 +49,7 @@ public static class Trainer
         model.to(options.Device);
         using var noise = new Generator((ulong)cfg.Seed + 1, options.Device);
         model.Noise = noise;
-        using Adam optimizer = optim.Adam(model.parameters(), cfg.LearningRate);
+        using var optimizer = new AdamOptimizer(model.parameters());
 
         CheckpointState state = new();
         if (options.Resume && Checkpoint.Find(outDir) is { } checkpointDir)
@@ -79,8 +78,7 @@ public static class Trainer
             for (int batch = resumingThisEpoch ? state.Batch : 0; batch < batchesPerEpoch; batch++)
             {
                 lr = LearningRateSchedule.At(cfg, step, totalSteps);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                var (loss, error) = Step(model, optimizer, train.X, order, batch, cfg.BatchSize, options.Device);
+                var (loss, error) = Step(model, optimizer, lr, train.X, order, batch, cfg.BatchSize, options.Device);
                 lossSum += loss;
                 errorSum += error;
                 step++;
@@ -130,15 +128,15 @@ public static class Trainer
 
     /// <summary>One optimiser step on batch b of the rows of <paramref name="data"/> in the given order;
     /// returns (loss, squared error). Also what `vaease bench` times.</summary>
-    internal static (double Loss, double Error) Step(SparseAutoencoder model, OptimizerHelper optimizer, Tensor data, Tensor order, int b, int batchSize, Device device)
+    internal static (double Loss, double Error) Step(SparseAutoencoder model, AdamOptimizer optimizer, double lr, Tensor data, Tensor order, int b, int batchSize, Device device)
     {
         using var scope = NewDisposeScope();
         long start = (long)b * batchSize, end = Math.Min(start + batchSize, order.shape[0]);
         Tensor x = data.index_select(0, order.slice(0, start, end, 1)).to(device);
         LossTerms terms = model.forward(x);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         terms.Total.backward();
-        optimizer.step();
+        optimizer.Step(lr);
         double loss = terms.Total.item<float>();
         if (!double.IsFinite(loss)) throw new VAEaseException($"training diverged: the loss became {loss} (lower the learning rate with --lr)");
         return (loss, terms.SquaredError.item<float>());
