@@ -1,6 +1,8 @@
 """PyTorch reference of the training step that `vaease bench` times (the same models, losses and Adam).
 
-Run by the bench as a child process: argv[1] is the configuration as JSON; after "ready" it reads a
+Run by the bench as a child process: argv[1] is the configuration as JSON. It first gives PyTorch its best
+thread setting on this machine (intra-op threads 1 or `threads`, with OpenBLAS on `threads` through
+OPENBLAS_NUM_THREADS, set by the bench), prints "ready T" with the intra-op threads chosen, then reads a
 number N per line from stdin, runs N training steps and prints their wall time in seconds.
 """
 import json
@@ -68,30 +70,44 @@ class Model(nn.Module):
         return sse + c["l1"] * penalty.mean() + c["l2"] * weights
 
 
-def main():
-    c = json.loads(sys.argv[1])
-    torch.set_num_threads(c["threads"])
-    torch.manual_seed(0)
-    model = Model(c)
-    optimizer = torch.optim.Adam(model.parameters(), lr=c["learning_rate"])
-    batch, batches = c["batch_size"], 8
-    data = torch.randn(batch * batches, c["input_dim"])
-    order = torch.arange(data.shape[0])
-    step = 0
-    print("ready", flush=True)
-    for line in sys.stdin:
-        n = int(line)
+class Steps:
+    def __init__(self, c):
+        torch.manual_seed(0)
+        self.model = Model(c)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=c["learning_rate"])
+        self.batch, self.batches = c["batch_size"], 8
+        self.data = torch.randn(self.batch * self.batches, c["input_dim"])
+        self.order = torch.arange(self.data.shape[0])
+        self.step = 0
+
+    def run(self, n):
         start = time.perf_counter()
         for _ in range(n):
-            b = step % batches
-            x = data.index_select(0, order[b * batch:(b + 1) * batch])
-            loss = model.loss(x)
-            optimizer.zero_grad()
+            b = self.step % self.batches
+            x = self.data.index_select(0, self.order[b * self.batch:(b + 1) * self.batch])
+            loss = self.model.loss(x)
+            self.optimizer.zero_grad()
             loss.backward()
-            optimizer.step()
+            self.optimizer.step()
             loss.item()
-            step += 1
-        print(time.perf_counter() - start, flush=True)
+            self.step += 1
+        return time.perf_counter() - start
+
+
+def main():
+    c = json.loads(sys.argv[1])
+    steps = Steps(c)
+    timings = {}
+    for threads in sorted({1, c["threads"]}):
+        torch.set_num_threads(threads)
+        steps.run(3)
+        probe = max(1, int(0.3 / max(steps.run(3) / 3, 1e-6)))
+        timings[threads] = steps.run(probe) / probe
+    best = min(timings, key=timings.get)
+    torch.set_num_threads(best)
+    print("ready", best, flush=True)
+    for line in sys.stdin:
+        print(steps.run(int(line)), flush=True)
 
 
 if __name__ == "__main__":

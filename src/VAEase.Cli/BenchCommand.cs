@@ -29,7 +29,7 @@ public static class BenchCommand
         return command;
     }
 
-    private sealed record Row(string Config, string Model, int BatchSize, double GflopPerStep, double StepsPerSecond, double? ReferenceStepsPerSecond,
+    private sealed record Row(string Config, string Model, int BatchSize, int Threads, int? ReferenceThreads, double GflopPerStep, double StepsPerSecond, double? ReferenceStepsPerSecond,
         double? Ratio, double AchievedGflops, double FractionOfGemm, double[] OursSecondsPerStep, double[]? ReferenceSecondsPerStep);
 
     private static int Run(ParseResult parse)
@@ -45,15 +45,18 @@ public static class BenchCommand
         string python = parse.GetValue(Python)!;
         var (torchVersion, unavailable) = parse.GetValue(NoReference) ? (null, "skipped (--no-reference)") : PyTorchReference.Probe(python, script);
         string referenceName = unavailable ?? $"PyTorch {torchVersion} ({python})";
+        int? fixedThreads = parse.GetValue(TrainCommand.Threads);
         int threads = get_num_threads();
 
         double gemm = StepBenchmark.GemmGflops();
         Console.WriteLine($"GEMM 2048^3 float32: {gemm:F1} GFLOPS on {threads} threads; reference: {referenceName}");
-        Console.WriteLine($"{"config",-15}{"model",-9}{"batch",6}{"GFLOP/step",11}{"steps/s",10}{"PyTorch",10}{"ratio",8}{"GFLOPS",9}{"of GEMM",9}");
+        Console.WriteLine($"{"config",-15}{"model",-9}{"batch",6}{"threads",8}{"GFLOP/step",11}{"steps/s",10}{"PyTorch",10}{"ratio",8}{"GFLOPS",9}{"of GEMM",9}");
         var rows = new List<Row>();
         foreach (ModelKind kind in kinds)
             foreach (BenchConfig config in BenchConfig.Standard(kind).Where(c => configNames.Contains(c.Name)))
             {
+                int ourThreads = fixedThreads ?? StepCost.PreferredThreads(config.Model, config.BatchSize) ?? threads;
+                set_num_threads(ourThreads);
                 using var bench = new StepBenchmark(config, device);
                 using PyTorchReference? reference = unavailable is null ? PyTorchReference.Start(python, script, config, threads) : null;
                 int steps = Math.Max(1, (int)(roundSeconds / Math.Max(bench.Run(3) / 3, 1e-6)));
@@ -68,14 +71,17 @@ public static class BenchCommand
                 double ourStep = StepBenchmark.Median(ours);
                 double? theirStep = reference is null ? null : StepBenchmark.Median(theirs);
                 double achieved = bench.Flops / ourStep / 1e9;
-                var row = new Row(config.Name, Json.Name(kind), config.BatchSize, bench.Flops / 1e9, 1 / ourStep, 1 / theirStep, theirStep / ourStep,
+                var row = new Row(config.Name, Json.Name(kind), config.BatchSize, ourThreads, reference?.Threads, bench.Flops / 1e9, 1 / ourStep, 1 / theirStep, theirStep / ourStep,
                     achieved, achieved / gemm, ours.ToArray(), reference is null ? null : theirs.ToArray());
                 rows.Add(row);
-                Console.WriteLine($"{row.Config,-15}{row.Model,-9}{row.BatchSize,6}{row.GflopPerStep,11:F3}{row.StepsPerSecond,10:F1}" +
+                string threadCell = $"{row.Threads}/{(row.ReferenceThreads is { } rt ? rt.ToString() : "-")}";
+                Console.WriteLine($"{row.Config,-15}{row.Model,-9}{row.BatchSize,6}{threadCell,8}{row.GflopPerStep,11:F3}{row.StepsPerSecond,10:F1}" +
                                   $"{(row.ReferenceStepsPerSecond is { } p ? p.ToString("F1") : "-"),10}{(row.Ratio is { } q ? q.ToString("F2") + "x" : "-"),8}" +
                                   $"{row.AchievedGflops,9:F1}{row.FractionOfGemm,9:P0}");
             }
+        set_num_threads(threads);
         long peakRss = PeakRssBytes();
+        Console.WriteLine($"threads: ours / PyTorch's intra-op (each side's faster setting; OpenBLAS on {threads}); GEMM fraction is of the {threads}-thread rate");
         Console.WriteLine($"peak RSS of this process: {peakRss / (1024.0 * 1024):F0} MiB");
         if (parse.GetValue(JsonPath) is { } path)
         {

@@ -49,6 +49,7 @@ public static class DemoCommand
             // A short run: one cosine cycle that ends at the minimum learning rate (the recipe's T_0 = 10
             // restarts suit its 66 000 steps, not a few thousand).
             run = (run with { Training = run.Training with { Epochs = epochs, Seed = parse.GetValue(Seed), RestartPeriod = 0 } }).Validate();
+            Devices.UseThreadsFor(run);
             string dir = Path.Combine(outRoot, Json.Name(kind));
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             rows.Add(SyntheticRun.TrainAndEvaluate(run, all, dir,

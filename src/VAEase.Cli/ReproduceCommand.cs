@@ -42,7 +42,7 @@ public static class ReproduceCommand
     {
         var table2 = new Command("table2", "Table 2: active dims per manifold on unions of linear subspaces (4/4/4 in R^40) and MLP manifolds (5/5/10/10 in R^100).")
         {
-            PartOption, Seeds, Quick, Data, Epochs, Models, VarianceBoundOption, Out, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
+            PartOption, Seeds, Quick, Data, Epochs, Models, VarianceBoundOption, TrainCommand.AlignRestarts, Out, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         table2.SetAction(parse => Cli.WithCancellation(token => Table2(parse, token)));
         return new Command("reproduce", "Reproduce the paper's experiments.") { table2 };
@@ -72,7 +72,9 @@ public static class ReproduceCommand
                     TrainConfig t = run.Training with { Seed = seed };
                     if (quick) t = t with { Epochs = part.QuickEpochs, RestartPeriod = 0 };
                     if (parse.GetValue(Epochs) is { } epochs) t = t with { Epochs = epochs };
+                    if (parse.GetValue(TrainCommand.AlignRestarts) is { } align) t = t with { AlignRestarts = align };
                     run = (run with { Training = t, Model = bound is { } b ? run.Model with { VarianceBound = b } : run.Model }).Validate();
+                    Devices.UseThreadsFor(run);
                     string dir = Path.Combine(outRoot, part.Name, $"{Json.Name(kind)}-seed{seed}");
                     rows.Add(SyntheticRun.TrainAndEvaluate(run, all, dir,
                         new TrainOptions { Device = device, Progress = new ProgressBar($"{part.Name} {Json.Name(kind)} s{seed}"), Cancellation = token }));

@@ -30,6 +30,7 @@ public static class TrainCommand
     static readonly Option<double?> LogEps = new("--log-eps") { Description = "SAE-log: eps in log(|z| + eps) (default 1e-4)" };
     static readonly Option<int?> TopK = new("--topk") { Description = "SAE-TopK: k (recipe: the largest manifold's dimension)" };
     static readonly Option<int?> T0 = new("--t0") { Description = "steps in the first cosine cycle (recipe: 10); 0: one cycle over the whole run" };
+    internal static readonly Option<bool?> AlignRestarts = new("--align-restarts") { Description = "stretch T_0 so the last cosine cycle ends with the run (default true; false: the authors' schedule)" };
     static readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "steps between checkpoints (default 2000; 0: epoch ends only)" };
     internal static readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N", DefaultValueFactory = _ => "cpu" };
     internal static readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: libtorch's choice)" };
@@ -39,7 +40,7 @@ public static class TrainCommand
         var command = new Command("train", "Train one model and save it (config.json + model.safetensors + metrics.json).")
         {
             Model, Data, Out, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Resume, Encoder, Decoder, VarianceBoundOption,
-            LogGammaInit, L1, L2, LogEps, TopK, T0, CheckpointEvery, DeviceOption, Threads,
+            LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, CheckpointEvery, DeviceOption, Threads,
         };
         command.SetAction(parse => Cli.WithCancellation(token => Run(parse, token)));
         return command;
@@ -57,13 +58,14 @@ public static class TrainCommand
         using Dataset all = DataSpec.Load(run.Data);
         run = run with { Model = run.Model with { InputDim = all.Dim } };
         run.Validate();
+        Devices.UseThreadsFor(run);
         var (train, test) = all.Split(run.Training.TestFraction, run.Training.Seed);
         using (train)
         using (test)
         {
             string label = Json.Name(run.Model.Kind);
             Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {test.Count} test samples, d = {all.Dim}, kappa = {run.Model.Latent}, " +
-                                    $"{run.Training.Epochs} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps");
+                                    $"{run.Training.Epochs} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps, {TorchSharp.torch.get_num_threads()} threads");
             TrainResult result = Trainer.Train(run, train, outDir, new TrainOptions
             {
                 Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token,
@@ -79,7 +81,7 @@ public static class TrainCommand
 
     private static RunConfig ResumedConfig(ParseResult parse, string outDir)
     {
-        Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, L1, L2, LogEps, TopK, T0, CheckpointEvery];
+        Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, CheckpointEvery];
         if (configOptions.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
             throw new VAEaseException($"--resume continues with {Path.Combine(outDir, ModelStore.ConfigFile)}; {given.Name} cannot change it");
         string path = Path.Combine(outDir, ModelStore.ConfigFile);
@@ -119,6 +121,7 @@ public static class TrainCommand
             LearningRate = parse.GetValue(Lr) ?? t.LearningRate,
             Seed = parse.GetValue(Seed) ?? t.Seed,
             RestartPeriod = parse.GetValue(T0) ?? t.RestartPeriod,
+            AlignRestarts = parse.GetValue(AlignRestarts) ?? t.AlignRestarts,
             CheckpointEvery = parse.GetValue(CheckpointEvery) ?? t.CheckpointEvery,
         };
         return run with { Model = m, Training = t }; // validated once the data has set the input dimension

@@ -23,10 +23,4 @@ public sealed record BenchConfig(string Name, ModelConfig Model, int BatchSize, 
             LogGammaInit = -10, L1 = kind == ModelKind.SaeLog ? 1e-2 : 0.32, L2 = 0.2, LogEps = 1e-4,
         }, 2048, 0.005);
     }
-
-    /// <summary>Matmul FLOPs of one training step (forward + backward), counting every Linear layer:
-    /// 2 B in out forward, as much again for the weight gradient, and for the input gradient of every
-    /// layer but the first (whose input, the data, needs none).</summary>
-    public double StepFlops(IEnumerable<(long In, long Out, bool First)> linears) =>
-        linears.Sum(l => 2.0 * BatchSize * l.In * l.Out * (l.First ? 2 : 3));
 }

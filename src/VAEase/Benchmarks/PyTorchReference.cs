@@ -10,7 +10,14 @@ public sealed class PyTorchReference : IDisposable
 {
     private readonly Process process;
 
-    private PyTorchReference(Process process) => this.process = process;
+    private PyTorchReference(Process process, int threads)
+    {
+        this.process = process;
+        Threads = threads;
+    }
+
+    /// <summary>PyTorch's intra-op threads, the faster of 1 and the bench's count (OpenBLAS always gets the bench's count).</summary>
+    public int Threads { get; }
 
     /// <summary>The interpreter that has Debian's python3-torch: the system python3, not one on PATH
     /// (a pyenv or venv python3 usually lacks torch).</summary>
@@ -46,11 +53,12 @@ public sealed class PyTorchReference : IDisposable
         var start = new ProcessStartInfo(python, [script, json])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false,
+            Environment = { ["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture) },
         };
         var process = Process.Start(start) ?? throw new VAEaseException("could not start python3");
-        string? ready = process.StandardOutput.ReadLine();
-        if (ready != "ready") throw new VAEaseException($"bench/reference.py did not start (it said: {ready ?? "nothing"})");
-        return new PyTorchReference(process);
+        string[] ready = (process.StandardOutput.ReadLine() ?? "").Split(' ');
+        if (ready.Length != 2 || ready[0] != "ready") throw new VAEaseException($"bench/reference.py did not start (it said: {string.Join(' ', ready)})");
+        return new PyTorchReference(process, int.Parse(ready[1], CultureInfo.InvariantCulture));
     }
 
     /// <summary>Runs <paramref name="steps"/> steps in PyTorch and returns their wall time in seconds.</summary>

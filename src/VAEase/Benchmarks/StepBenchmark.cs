@@ -31,14 +31,14 @@ public sealed class StepBenchmark : IDisposable
         batches = batchesOfData;
         data = randn(config.BatchSize * (long)batchesOfData, config.Model.InputDim);
         order = arange(data.shape[0]);
-        Flops = config.StepFlops(LinearShapes(model));
+        Flops = StepCost.Flops(model, config.BatchSize);
     }
 
     public BenchConfig Config { get; }
 
     public Device Device { get; }
 
-    /// <summary>Matmul FLOPs of one step (see <see cref="BenchConfig.StepFlops"/>).</summary>
+    /// <summary>Matmul FLOPs of one step (see <see cref="StepCost.Flops"/>).</summary>
     public double Flops { get; }
 
     /// <summary>Runs <paramref name="steps"/> training steps and returns the seconds they took.</summary>
@@ -74,20 +74,6 @@ public sealed class StepBenchmark : IDisposable
     {
         double[] s = values.OrderBy(v => v).ToArray();
         return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-    }
-
-    /// <summary>Every Linear layer of the model as (in, out, takes the data directly).</summary>
-    private static IEnumerable<(long, long, bool)> LinearShapes(SparseAutoencoder model)
-    {
-        bool dataLayerSeen = false;
-        foreach (var (name, module) in model.named_modules())
-        {
-            if (module is not Linear linear) continue;
-            long[] shape = linear.weight!.shape; // [out, in]
-            bool dataLayer = !dataLayerSeen && name.StartsWith("encoder", StringComparison.Ordinal); // the encoder's first Linear
-            dataLayerSeen |= dataLayer;
-            yield return (shape[1], shape[0], dataLayer);
-        }
     }
 
     public void Dispose()

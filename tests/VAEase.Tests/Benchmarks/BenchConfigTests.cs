@@ -17,6 +17,15 @@ public sealed class BenchConfigTests
     }
 
     [Fact]
+    public void Small_steps_prefer_one_thread_and_large_ones_the_default()
+    {
+        BenchConfig linear = BenchConfig.Standard(ModelKind.VAEase).Single(c => c.Name == "linear-union");
+        BenchConfig lm = BenchConfig.Standard(ModelKind.VAEase).Single(c => c.Name == "lm-activations");
+        Assert.Equal(1, VAEase.Training.StepCost.PreferredThreads(linear.Model, linear.BatchSize));
+        Assert.Null(VAEase.Training.StepCost.PreferredThreads(lm.Model, lm.BatchSize));
+    }
+
+    [Fact]
     public void A_benchmark_step_trains_the_model()
     {
         BenchConfig linear = BenchConfig.Standard(ModelKind.SaeTopK).Single(c => c.Name == "linear-union");

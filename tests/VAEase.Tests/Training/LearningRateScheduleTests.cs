@@ -27,4 +27,20 @@ public sealed class LearningRateScheduleTests
         }
         Assert.Equal(1.0, LearningRateSchedule.CosineWarmRestarts(7, 1.0, 7, 1, 0.3), 6); // T_mult 1: a restart every 7 steps
     }
+
+    [Theory]
+    [InlineData(10, 2, 66000, 66000.0 / 8191)] // the recipe's run: 13 cycles, T_0 8.06
+    [InlineData(10, 2, 70, 10.0)]             // 10 + 20 + 40 = 70 already fits
+    [InlineData(10, 1, 95, 9.5)]              // T_mult 1: 10 cycles of 9.5
+    [InlineData(10, 2, 7, 7.0)]               // a run shorter than T_0: one cycle
+    public void Aligned_restarts_end_the_last_cycle_with_the_run(int t0, int tMult, long total, double expected)
+    {
+        double aligned = LearningRateSchedule.AlignedPeriod(t0, tMult, total);
+        Assert.Equal(expected, aligned, 9);
+        Assert.InRange(aligned, Math.Min(t0, total) / 2.0, t0);
+        // the last step sits at the bottom of a cycle and the one after it would restart
+        double last = LearningRateSchedule.CosineWarmRestarts(total - 1, 1.0, aligned, tMult, 0);
+        Assert.True(last < LearningRateSchedule.CosineWarmRestarts(total - 2, 1.0, aligned, tMult, 0) && last < 0.06, $"last lr {last}");
+        Assert.Equal(1.0, LearningRateSchedule.CosineWarmRestarts(total, 1.0, aligned, tMult, 0), 6);
+    }
 }
