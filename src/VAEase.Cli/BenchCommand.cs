@@ -38,9 +38,10 @@ public static class BenchCommand
         int rounds = parse.GetValue(Rounds);
         double roundSeconds = parse.GetValue(RoundSeconds);
         if (rounds < 1 || roundSeconds <= 0) throw new VAEaseException("--rounds must be >= 1 and --round-seconds > 0");
-        string[] configNames = parse.GetValue(Configs)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        ModelKind[] kinds = parse.GetValue(Models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(n => Naming.Parse<ModelKind>(n, "model")).ToArray();
+        string[] known = BenchConfig.Standard(ModelKind.VAEase).Select(c => c.Name).ToArray();
+        string[] configNames = Naming.ParseList(parse.GetValue(Configs)!, "--configs",
+            name => known.Contains(name) ? name : throw new VAEaseException($"unknown bench config '{name}' (expected one of: {string.Join(", ", known)})"));
+        ModelKind[] kinds = Naming.ParseModels(parse.GetValue(Models)!);
         string script = Path.Combine(AppContext.BaseDirectory, "bench", "reference.py");
         string python = parse.GetValue(Python)!;
         var (torchVersion, unavailable) = parse.GetValue(NoReference) ? (null, "skipped (--no-reference)") : PyTorchReference.Probe(python, script);

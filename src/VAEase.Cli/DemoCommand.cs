@@ -35,8 +35,7 @@ public static class DemoCommand
         string spec = parse.GetValue(Data)!;
         DataSpec.Info info = DataSpec.Describe(spec);
         if (info.Family is not ("linear" or "mlp")) throw new VAEaseException($"demo needs a synthetic union with known dims (linear:... or mlp:...), got {spec}");
-        ModelKind[] kinds = parse.GetValue(Models)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(name => Naming.Parse<ModelKind>(name, "model")).ToArray();
+        ModelKind[] kinds = Naming.ParseModels(parse.GetValue(Models)!);
         int epochs = parse.GetValue(Epochs);
         string outRoot = parse.GetValue(Out)!;
 

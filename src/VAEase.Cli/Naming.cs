@@ -1,4 +1,5 @@
 using VAEase.IO;
+using VAEase.Models;
 
 namespace VAEase.Cli;
 
@@ -14,6 +15,18 @@ public static class Naming
     };
 
     public static string Option(string property) => Flags.GetValueOrDefault(property, property);
+
+    /// <summary>Parses a comma-separated option value, e.g. --seeds 1,2,3 or --models vaease,vae.</summary>
+    public static T[] ParseList<T>(string text, string option, Func<string, T> parse)
+    {
+        string[] items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (items.Length == 0) throw new VAEaseException($"{option} is empty");
+        try { return items.Select(parse).ToArray(); }
+        catch (FormatException) { throw new VAEaseException($"{option}: cannot parse '{text}'"); }
+    }
+
+    /// <summary>Parses --models: documented model names, comma-separated.</summary>
+    public static ModelKind[] ParseModels(string text) => ParseList(text, "--models", name => Parse<ModelKind>(name, "model"));
 
     /// <summary>Parses a documented enum name given on the command line.</summary>
     public static TEnum Parse<TEnum>(string text, string what) where TEnum : struct, Enum => Json.ParseName<TEnum>(text, what);

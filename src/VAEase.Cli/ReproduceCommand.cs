@@ -51,8 +51,8 @@ public static class ReproduceCommand
     private static int Table2(ParseResult parse, CancellationToken token)
     {
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
-        long[] seeds = ParseList(parse.GetValue(Seeds)!, "--seeds", long.Parse);
-        ModelKind[] kinds = ParseList(parse.GetValue(Models)!, "--models", name => Naming.Parse<ModelKind>(name, "model"));
+        long[] seeds = Naming.ParseList(parse.GetValue(Seeds)!, "--seeds", long.Parse);
+        ModelKind[] kinds = Naming.ParseModels(parse.GetValue(Models)!);
         bool quick = parse.GetValue(Quick);
         VarianceBound? bound = parse.GetValue(VarianceBoundOption) is { } vb ? Naming.Parse<VarianceBound>(vb, "variance bound") : null;
         IEnumerable<(Part Part, string Spec)> parts = SelectParts(parse.GetValue(PartOption)!, parse.GetValue(Data), quick);
@@ -118,13 +118,5 @@ public static class ReproduceCommand
             _ => throw new VAEaseException($"--part must be linear, nonlinear or all, got '{which}'"),
         };
         return chosen.Select(p => (p, quick ? p.QuickSpec : p.Spec));
-    }
-
-    private static T[] ParseList<T>(string text, string option, Func<string, T> parse)
-    {
-        string[] items = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (items.Length == 0) throw new VAEaseException($"{option} is empty");
-        try { return items.Select(parse).ToArray(); }
-        catch (FormatException) { throw new VAEaseException($"{option}: cannot parse '{text}'"); }
     }
 }
