@@ -15,7 +15,10 @@ public static class Cli
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            string command = parsed.CommandResult.Command == root ? "vaease" : $"vaease {parsed.CommandResult.Command.Name}";
+            var names = new List<string>();
+            for (var result = parsed.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+                names.Insert(0, result.Command.Name);
+            string command = string.Join(' ', names);
             // An unknown word explains more than what it left missing.
             var first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
             Console.Error.WriteLine($"error: {OneLine(first.Message)} (see `{command} --help`)");

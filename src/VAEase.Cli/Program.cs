@@ -14,5 +14,6 @@ var root = new Command("vaease",
     DemoCommand.Create(),
     ReproduceCommand.Create(),
     BenchCommand.Create(),
+    DataCommand.Create(),
 };
 return Cli.Run(root, args);

@@ -21,47 +21,104 @@ public static class DataSpec
 
     private static readonly string[] SyntheticKeys = ["d", "dims", "n", "seed"];
 
+    private const string NpyExample = "npy:acts.npy,labels=groups.npy";
+    private const string SafeTensorsExample = "safetensors:acts.safetensors,tensor=layer_1";
+    private const string ShardsExample = "shards:acts/";
+    private const string ImageSetExample = "mnist:split=test";
+
+    /// <summary>The keys each file kind takes after its path, in canonical order.</summary>
+    private static readonly IReadOnlyDictionary<string, string[]> FileKeys = new Dictionary<string, string[]>
+    {
+        ["npy"] = ["labels"],
+        ["safetensors"] = ["tensor", "labels"],
+        ["shards"] = ["tensor", "labels"],
+    };
+
     /// <summary>The known kinds and aliases, for help text.</summary>
     public static string Help { get; } = string.Join(Environment.NewLine,
     [
         "Data specs:",
         "  linear:d=D,dims=R1+R2+...[,n=500000][,seed=1]   union of linear subspaces of dims Ri in R^D",
         "  mlp:d=D,dims=R1+R2+...[,n=800000][,seed=1]      union of LeakyReLU-MLP manifolds of dims Ri in R^D",
+        "  npy:PATH[,labels=PATH]                          a 2-D .npy matrix [n, d] (<f4, <f2, <f8)",
+        "  safetensors:PATH[,tensor=NAME][,labels=PATH]    one 2-D tensor (F32, F16, BF16, F64) of a .safetensors file",
+        "  shards:DIR[,tensor=NAME][,labels=PATH]          all *.npy or all *.safetensors files of DIR, stacked in name order",
+        "  mnist[:split=train|test|all]                    MNIST, 784 pixels in [0, 1] (`vaease data install mnist`)",
+        "  fashion-mnist[:split=train|test|all]            Fashion-MNIST, likewise (`vaease data install fashion-mnist`)",
+        "  (labels=PATH: an integer 1-D .npy with one group per row, used for per-group evaluation only)",
         .. Aliases.Select(kv => $"  {kv.Key,-14} = {kv.Value}"),
     ]);
 
-    /// <summary>What a spec describes, known without generating the data.</summary>
-    /// <param name="Family">The kind: "linear" or "mlp".</param>
+    /// <summary>What a spec describes, known without generating or loading the data.</summary>
+    /// <param name="Family">The kind: "linear", "mlp", "npy", "safetensors", "shards", "mnist" or "fashion-mnist".</param>
     /// <param name="Dim">Ambient dimension d of each row.</param>
-    /// <param name="Pieces">True dimension of each piece, indexed by label.</param>
+    /// <param name="Pieces">True dimension of each piece, indexed by label (empty for real data).</param>
     /// <param name="Count">Number of rows n.</param>
-    /// <param name="Seed">Seed of the generator.</param>
+    /// <param name="Seed">Seed of the generator (0 for real data).</param>
     public sealed record Info(string Family, int Dim, IReadOnlyList<int> Pieces, long Count, long Seed);
 
-    /// <summary>Parses and checks the spec without generating any data.</summary>
-    public static Info Describe(string spec) => Parse(spec);
+    /// <summary>A spec read from files. Location is the absolute path, or the split of an image set.</summary>
+    private sealed record FileSpec(string Kind, string Location, string? Tensor, string? Labels);
 
-    /// <summary>Builds the data set the spec describes.</summary>
+    /// <summary>Parses and checks the spec without generating any data; file kinds read only headers.</summary>
+    public static Info Describe(string spec)
+    {
+        var (info, files) = Parse(spec);
+        if (info is not null) return info;
+        var (rows, dim) = files!.Kind switch
+        {
+            "npy" => MatrixSources.NpyShape(files.Location),
+            "safetensors" => MatrixSources.SafeTensorsShape(files.Location, files.Tensor),
+            "shards" => MatrixSources.ShardsShape(files.Location, files.Tensor),
+            _ => MatrixSources.ImageSetShape(files.Kind, files.Location),
+        };
+        return new Info(files.Kind, dim, [], rows, 0);
+    }
+
+    /// <summary>Builds the data set the spec describes; its name is the canonical spec.</summary>
     public static Dataset Load(string spec)
     {
-        var info = Parse(spec);
-        int[] dims = [.. info.Pieces];
-        return info.Family == "linear"
-            ? SyntheticUnion.LinearUnion(info.Dim, dims, info.Count, info.Seed)
-            : SyntheticUnion.MlpUnion(info.Dim, dims, info.Count, info.Seed);
+        var (info, files) = Parse(spec);
+        if (info is not null)
+        {
+            int[] dims = [.. info.Pieces];
+            return info.Family == "linear"
+                ? SyntheticUnion.LinearUnion(info.Dim, dims, info.Count, info.Seed)
+                : SyntheticUnion.MlpUnion(info.Dim, dims, info.Count, info.Seed);
+        }
+        string name = FileCanonical(files!);
+        return files!.Kind switch
+        {
+            "npy" => MatrixSources.LoadNpy(files.Location, files.Labels, name),
+            "safetensors" => MatrixSources.LoadSafeTensors(files.Location, files.Tensor, files.Labels, name),
+            "shards" => MatrixSources.LoadShards(files.Location, files.Tensor, files.Labels, name),
+            _ => MatrixSources.LoadImageSet(files.Kind, files.Location, name),
+        };
     }
 
-    /// <summary>The fully expanded spec, aliases resolved and defaults filled, keys in a fixed
-    /// order; two specs describe the same data iff their canonical forms are equal.</summary>
+    /// <summary>The fully expanded spec, aliases resolved, defaults filled, paths made absolute,
+    /// keys in a fixed order; two specs describe the same data iff their canonical forms are
+    /// equal. Reads no files.</summary>
     public static string Canonical(string spec)
     {
-        var info = Parse(spec);
-        return SyntheticUnion.SpecName(info.Family, info.Dim, [.. info.Pieces], info.Count, info.Seed);
+        var (info, files) = Parse(spec);
+        return info is not null
+            ? SyntheticUnion.SpecName(info.Family, info.Dim, [.. info.Pieces], info.Count, info.Seed)
+            : FileCanonical(files!);
     }
 
-    private static string KnownKinds => $"linear, mlp, {string.Join(", ", Aliases.Keys)}";
+    private static string FileCanonical(FileSpec files)
+    {
+        if (MatrixSources.ImageSets.Contains(files.Kind)) return $"{files.Kind}:split={files.Location}";
+        string text = $"{files.Kind}:{files.Location}";
+        if (files.Tensor is not null) text += $",tensor={files.Tensor}";
+        if (files.Labels is not null) text += $",labels={files.Labels}";
+        return text;
+    }
 
-    private static Info Parse(string spec)
+    private static string KnownKinds => $"linear, mlp, npy, safetensors, shards, mnist, fashion-mnist, {string.Join(", ", Aliases.Keys)}";
+
+    private static (Info? Synthetic, FileSpec? Files) Parse(string spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         string text = spec.Trim();
@@ -70,11 +127,14 @@ public static class DataSpec
         int colon = text.IndexOf(':');
         string kind = (colon < 0 ? text : text[..colon]).Trim().ToLowerInvariant();
         string body = colon < 0 ? "" : text[(colon + 1)..];
-        // Further kinds (npy:PATH, mnist, ...) get their own case here.
         return kind switch
         {
-            "linear" => ParseUnion(spec, kind, body, defaultN: 500_000, LinearExample),
-            "mlp" => ParseUnion(spec, kind, body, defaultN: 800_000, MlpExample),
+            "linear" => (ParseUnion(spec, kind, body, defaultN: 500_000, LinearExample), null),
+            "mlp" => (ParseUnion(spec, kind, body, defaultN: 800_000, MlpExample), null),
+            "npy" => (null, ParseFile(spec, kind, body, NpyExample)),
+            "safetensors" => (null, ParseFile(spec, kind, body, SafeTensorsExample)),
+            "shards" => (null, ParseFile(spec, kind, body, ShardsExample)),
+            "mnist" or "fashion-mnist" => (null, ParseImageSet(spec, kind, body)),
             "" => throw Error(spec, $"missing kind (known: {KnownKinds})", LinearExample),
             _ => throw Error(spec, $"unknown kind '{kind}' (known: {KnownKinds})", LinearExample),
         };
@@ -82,19 +142,7 @@ public static class DataSpec
 
     private static Info ParseUnion(string spec, string kind, string body, long defaultN, string example)
     {
-        var values = new Dictionary<string, string>();
-        if (body.Trim().Length > 0)
-        {
-            foreach (string item in body.Split(','))
-            {
-                int eq = item.IndexOf('=');
-                if (eq < 0) throw Error(spec, $"'{item.Trim()}' is not key=value", example);
-                string key = item[..eq].Trim().ToLowerInvariant();
-                if (!SyntheticKeys.Contains(key))
-                    throw Error(spec, $"unknown key '{key}' for kind '{kind}' (known: {string.Join(", ", SyntheticKeys)})", example);
-                if (!values.TryAdd(key, item[(eq + 1)..].Trim())) throw Error(spec, $"duplicate key '{key}'", example);
-            }
-        }
+        var values = body.Trim().Length > 0 ? KeyValues(spec, kind, body.Split(','), SyntheticKeys, example) : [];
         foreach (string required in new[] { "d", "dims" })
             if (!values.ContainsKey(required)) throw Error(spec, $"missing required key '{required}'", example);
 
@@ -115,6 +163,54 @@ public static class DataSpec
             throw Error(spec, e.Message, example);
         }
         return new Info(kind, d, Array.AsReadOnly(dims), n, seed);
+    }
+
+    /// <summary>PATH[,key=value...]: the path first (relative to the current folder, ~ for home),
+    /// then the kind's keys. Paths containing commas are not supported.</summary>
+    private static FileSpec ParseFile(string spec, string kind, string body, string example)
+    {
+        string[] items = body.Split(',');
+        string path = items[0].Trim();
+        if (path.Length == 0) throw Error(spec, $"missing path after '{kind}:'", example);
+        string[] known = FileKeys[kind];
+        var values = KeyValues(spec, kind, items.Skip(1), known, example);
+        foreach (var (key, value) in values)
+            if (value.Length == 0) throw Error(spec, $"{key} is empty", example);
+        string? labels = values.TryGetValue("labels", out var l) ? FullPath(l) : null;
+        string location = FullPath(path);
+        if (kind == "shards") location = Path.TrimEndingDirectorySeparator(location);
+        return new FileSpec(kind, location, values.GetValueOrDefault("tensor"), labels);
+    }
+
+    /// <summary>Nothing, or split=train|test|all.</summary>
+    private static FileSpec ParseImageSet(string spec, string kind, string body)
+    {
+        var values = body.Trim().Length == 0 ? [] : KeyValues(spec, kind, body.Split(','), ["split"], ImageSetExample);
+        string split = values.TryGetValue("split", out var s) ? s.ToLowerInvariant() : "train";
+        if (!MatrixSources.Splits.Contains(split)) throw Error(spec, $"split must be train, test or all, got '{split}'", ImageSetExample);
+        return new FileSpec(kind, split, null, null);
+    }
+
+    private static Dictionary<string, string> KeyValues(string spec, string kind, IEnumerable<string> items, string[] known, string example)
+    {
+        var values = new Dictionary<string, string>();
+        foreach (string item in items)
+        {
+            int eq = item.IndexOf('=');
+            if (eq < 0) throw Error(spec, $"'{item.Trim()}' is not key=value", example);
+            string key = item[..eq].Trim().ToLowerInvariant();
+            if (!known.Contains(key))
+                throw Error(spec, $"unknown key '{key}' for kind '{kind}' (known: {string.Join(", ", known)})", example);
+            if (!values.TryAdd(key, item[(eq + 1)..].Trim())) throw Error(spec, $"duplicate key '{key}'", example);
+        }
+        return values;
+    }
+
+    private static string FullPath(string path)
+    {
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+            path = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) + path[1..];
+        return Path.GetFullPath(path);
     }
 
     private static long Integer(string spec, string key, string text, long min, long max, string example)

@@ -36,31 +36,85 @@ public static class SafeTensors
         });
     }
 
+    /// <summary>One tensor's header entry.</summary>
+    /// <param name="Name">The tensor's name.</param>
+    /// <param name="DType">Its dtype as the file names it (F32, F16, BF16, F64, I64, ...).</param>
+    /// <param name="Shape">Its shape.</param>
+    /// <param name="DataStart">Where its bytes start in the file.</param>
+    /// <param name="ByteLength">How many bytes it has.</param>
+    public sealed record Entry(string Name, string DType, long[] Shape, long DataStart, long ByteLength);
+
     /// <summary>Reads every tensor of the file (F32, F64, I64, F16, BF16; half types become float32).</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
-        if (!File.Exists(path)) throw new VAEaseException($"file not found: {path}");
-        byte[] file = File.ReadAllBytes(path);
-        if (file.Length < 8) throw new VAEaseException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
-        ulong headerLength = BitConverter.ToUInt64(file, 0);
-        if (headerLength > (ulong)(file.Length - 8)) throw new VAEaseException($"{path}: header length {headerLength} exceeds the file size");
-        JsonElement header;
-        try { header = JsonDocument.Parse(file.AsMemory(8, (int)headerLength)).RootElement; }
-        catch (JsonException e) { throw new VAEaseException($"{path}: malformed safetensors header ({e.Message})", e); }
-        long dataStart = 8 + (long)headerLength;
         var result = new Dictionary<string, Tensor>();
-        foreach (JsonProperty entry in header.EnumerateObject())
-        {
-            if (entry.Name == "__metadata__") continue;
-            string dtype = entry.Value.GetProperty("dtype").GetString() ?? "";
-            long[] shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            long[] offsets = entry.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-            if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || dataStart + offsets[1] > file.Length)
-                throw new VAEaseException($"{path}: tensor '{entry.Name}' has data offsets outside the file");
-            var data = new ReadOnlySpan<byte>(file, (int)(dataStart + offsets[0]), (int)(offsets[1] - offsets[0]));
-            result[entry.Name] = FromBytes(data, dtype, shape, $"{path}: tensor '{entry.Name}'");
-        }
+        using var stream = File.OpenRead(CheckExists(path));
+        foreach (Entry entry in List(path)) result[entry.Name] = ReadEntry(stream, path, entry);
         return result;
+    }
+
+    /// <summary>Reads the tensor of that name; the error lists the names the file has.</summary>
+    public static Tensor ReadTensor(string path, string name)
+    {
+        var entries = List(path);
+        Entry entry = entries.FirstOrDefault(e => e.Name == name)
+            ?? throw new VAEaseException($"{path}: no tensor '{name}' (the file has: {string.Join(", ", entries.Select(e => e.Name))})");
+        using var stream = File.OpenRead(path);
+        return ReadEntry(stream, path, entry);
+    }
+
+    /// <summary>The tensors of the file in header order, from the header alone (no data is read).</summary>
+    public static IReadOnlyList<Entry> List(string path)
+    {
+        using var stream = File.OpenRead(CheckExists(path));
+        long fileLength = stream.Length;
+        if (fileLength < 8) throw new VAEaseException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
+        Span<byte> lengthBytes = stackalloc byte[8];
+        stream.ReadExactly(lengthBytes);
+        ulong headerLength = BitConverter.ToUInt64(lengthBytes);
+        if (headerLength > (ulong)(fileLength - 8)) throw new VAEaseException($"{path}: header length {headerLength} exceeds the file size");
+        if (headerLength > int.MaxValue) throw new VAEaseException($"{path}: header length {headerLength} is too large");
+        byte[] json = new byte[headerLength];
+        stream.ReadExactly(json);
+        long dataStart = 8 + (long)headerLength;
+        var entries = new List<Entry>();
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new VAEaseException($"{path}: malformed safetensors header (not a JSON object)");
+            foreach (JsonProperty item in document.RootElement.EnumerateObject())
+            {
+                if (item.Name == "__metadata__") continue;
+                string dtype = item.Value.GetProperty("dtype").GetString() ?? "";
+                long[] shape = item.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+                long[] offsets = item.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > fileLength - dataStart)
+                    throw new VAEaseException($"{path}: tensor '{item.Name}' has data offsets outside the file");
+                if (shape.Any(n => n < 0)) throw new VAEaseException($"{path}: tensor '{item.Name}' has a negative dimension");
+                entries.Add(new Entry(item.Name, dtype, shape, dataStart + offsets[0], offsets[1] - offsets[0]));
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new VAEaseException($"{path}: malformed safetensors header ({e.Message})", e);
+        }
+        return entries;
+    }
+
+    /// <summary>Bytes per element of the dtypes we read, 0 for the others.</summary>
+    internal static int Width(string dtype) => dtype switch { "F32" => 4, "F64" => 8, "I64" => 8, "F16" => 2, "BF16" => 2, _ => 0 };
+
+    private static string CheckExists(string path) =>
+        File.Exists(path) ? path : throw new VAEaseException($"file not found: {path}");
+
+    private static Tensor ReadEntry(FileStream stream, string path, Entry entry)
+    {
+        string what = $"{path}: tensor '{entry.Name}'";
+        if (entry.ByteLength > Array.MaxLength) throw new VAEaseException($"{what}: {entry.ByteLength} bytes are too many to read at once");
+        byte[] data = new byte[entry.ByteLength];
+        stream.Position = entry.DataStart;
+        stream.ReadExactly(data);
+        return FromBytes(data, entry.DType, entry.Shape, what);
     }
 
     private static (string DType, byte[] Bytes) ToBytes(Tensor tensor)
@@ -78,7 +132,7 @@ public static class SafeTensors
     private static Tensor FromBytes(ReadOnlySpan<byte> data, string dtype, long[] shape, string what)
     {
         long count = shape.Aggregate(1L, (a, b) => a * b);
-        int width = dtype switch { "F32" => 4, "F64" => 8, "I64" => 8, "F16" => 2, "BF16" => 2, _ => 0 };
+        int width = Width(dtype);
         if (width == 0) throw new VAEaseException($"{what}: unsupported dtype {dtype} (expected F32, F64, I64, F16 or BF16)");
         if (data.Length != count * width) throw new VAEaseException($"{what}: {data.Length} bytes for shape [{string.Join(", ", shape)}] of {dtype}");
         return dtype switch

@@ -1,0 +1,290 @@
+using System.Runtime.InteropServices;
+using VAEase.IO;
+using static TorchSharp.torch;
+
+namespace VAEase.Data;
+
+/// <summary>Builds a <see cref="Dataset"/> from files: a .npy matrix, one tensor of a .safetensors
+/// file, a folder of such shards (concatenated row-wise), or the MNIST / Fashion-MNIST IDX files.
+/// Shapes come from the headers alone (for describing a spec); loading fills one preallocated
+/// float32 [n, d] tensor a chunk at a time, so the peak memory is the data plus a few MB. Labels,
+/// where given, are for per-group evaluation only.</summary>
+public static class MatrixSources
+{
+    /// <summary>The image sets <c>mnist</c> and <c>fashion-mnist</c>, loaded from IDX files.</summary>
+    public static IReadOnlyList<string> ImageSets { get; } = ["mnist", "fashion-mnist"];
+
+    /// <summary>Splits of an image set: the 60k training images, the 10k test images, or both.</summary>
+    public static IReadOnlyList<string> Splits { get; } = ["train", "test", "all"];
+
+    /// <summary>Where Debian's dataset-fashion-mnist package puts its files.</summary>
+    public const string DebianFashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    /// <summary>The four canonical IDX file names (each may also end in .gz).</summary>
+    public static IReadOnlyList<string> ImageFiles { get; } =
+        ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    private const int ChunkBytes = 1 << 22;
+
+    /// <summary>One contiguous block of rows in a file: dtype F32, F16, BF16 or F64, little-endian, C order.</summary>
+    private sealed record Part(string File, long Offset, string ElementType, long Rows, int Dim);
+
+    public static (long Rows, int Dim) NpyShape(string path) => Shape([NpyPart(path)]);
+
+    public static (long Rows, int Dim) SafeTensorsShape(string path, string? tensor) => Shape([SafeTensorsPart(path, tensor)]);
+
+    public static (long Rows, int Dim) ShardsShape(string dir, string? tensor) => Shape(ShardParts(dir, tensor));
+
+    public static Dataset LoadNpy(string path, string? labels, string name) => Load([NpyPart(path)], labels, name, path);
+
+    /// <summary>One tensor of the file: <paramref name="tensor"/> by name, or the only one there is.</summary>
+    public static Dataset LoadSafeTensors(string path, string? tensor, string? labels, string name) =>
+        Load([SafeTensorsPart(path, tensor)], labels, name, path);
+
+    /// <summary>Every *.npy or every *.safetensors file of the folder (not both), in ordinal name
+    /// order, stacked row-wise; <paramref name="labels"/> covers all rows in that order.</summary>
+    public static Dataset LoadShards(string dir, string? tensor, string? labels, string name) =>
+        Load(ShardParts(dir, tensor), labels, name, dir);
+
+    /// <summary>Rows and pixels per image of an image set's split, from the IDX headers.</summary>
+    public static (long Rows, int Dim) ImageSetShape(string set, string split) => ImageSetShape(set, split, ImageSetFolders(set));
+
+    /// <summary>An image set's split as pixels / 255 in [0, 1], [n, rows * cols], with the class labels.</summary>
+    public static Dataset LoadImageSet(string set, string split, string name) => LoadImageSet(set, split, name, ImageSetFolders(set));
+
+    /// <summary>As the public overload, searching only the given folders.</summary>
+    internal static (long Rows, int Dim) ImageSetShape(string set, string split, IReadOnlyList<string> folders)
+    {
+        var parts = ImageSplit(set, split, folders);
+        long rows = 0;
+        int dim = 0;
+        foreach (var (images, _) in parts)
+        {
+            int[] shape = IdxReader.ReadShape(images);
+            if (shape.Length != 3) throw new VAEaseException($"{images}: expected 3 dimensions (images), the header has {shape.Length}");
+            int pixels = shape[1] * shape[2];
+            if (dim != 0 && pixels != dim) throw new VAEaseException($"{images}: {shape[1]}x{shape[2]} images, but {parts[0].Images} has {dim} pixels per image");
+            dim = pixels;
+            rows += shape[0];
+        }
+        return (rows, dim);
+    }
+
+    /// <summary>As the public overload, searching only the given folders.</summary>
+    internal static Dataset LoadImageSet(string set, string split, string name, IReadOnlyList<string> folders)
+    {
+        var parts = ImageSplit(set, split, folders);
+        var (rows, dim) = ImageSetShape(set, split, folders);
+        var x = empty(rows, dim, dtype: ScalarType.Float32);
+        try
+        {
+            var labels = new List<long>();
+            foreach (var (images, labelFile) in parts)
+            {
+                long[] partLabels = IdxReader.ReadLabels(labelFile);
+                long n = IdxReader.ReadShape(images)[0];
+                if (partLabels.Length != n) throw new VAEaseException($"{labelFile}: {partLabels.Length} labels for the {n} images of {images}");
+                IdxReader.ReadImagesInto(images, x, labels.Count);
+                labels.AddRange(partLabels);
+            }
+            return new Dataset(x, [.. labels], name);
+        }
+        catch
+        {
+            x.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The folders searched for an image set, in order: $VAEASE_DATA_DIR/NAME, ./data/NAME,
+    /// ~/.cache/vaease/NAME and, for fashion-mnist, Debian's folder.</summary>
+    public static IReadOnlyList<string> ImageSetFolders(string set)
+    {
+        CheckSet(set);
+        var folders = new List<string>();
+        if (Environment.GetEnvironmentVariable("VAEASE_DATA_DIR") is { Length: > 0 } root) folders.Add(Path.GetFullPath(Path.Combine(root, set)));
+        folders.Add(Path.GetFullPath(Path.Combine("data", set)));
+        folders.Add(Path.Combine(DataInstaller.DefaultRoot, set));
+        if (set == "fashion-mnist") folders.Add(DebianFashionMnist);
+        return folders;
+    }
+
+    /// <summary>The first folder holding all four IDX files of the set, or null.</summary>
+    public static string? FindImageSet(string set) => FindImageSet(ImageSetFolders(set));
+
+    private static string? FindImageSet(IReadOnlyList<string> folders) =>
+        folders.FirstOrDefault(folder => ImageFiles.All(file => FileIn(folder, file) is not null));
+
+    /// <summary>The file of that canonical name in the folder, plain or gzipped, or null.</summary>
+    public static string? FileIn(string folder, string file)
+    {
+        string plain = Path.Combine(folder, file);
+        return File.Exists(plain) ? plain : File.Exists(plain + ".gz") ? plain + ".gz" : null;
+    }
+
+    /// <summary>(images, labels) file pairs of the split, or the error saying where we looked and how to install.</summary>
+    private static List<(string Images, string Labels)> ImageSplit(string set, string split, IReadOnlyList<string> folders)
+    {
+        CheckSet(set);
+        if (!Splits.Contains(split)) throw new VAEaseException($"{set}: split must be train, test or all, got '{split}'");
+        string folder = FindImageSet(folders) ?? throw NotInstalled(set, folders);
+        var pairs = new List<(string, string)>();
+        if (split != "test") pairs.Add((FileIn(folder, ImageFiles[0])!, FileIn(folder, ImageFiles[1])!));
+        if (split != "train") pairs.Add((FileIn(folder, ImageFiles[2])!, FileIn(folder, ImageFiles[3])!));
+        return pairs;
+    }
+
+    private static VAEaseException NotInstalled(string set, IReadOnlyList<string> folders)
+    {
+        var looked = folders.Select(folder =>
+        {
+            string[] missing = [.. ImageFiles.Where(file => FileIn(folder, file) is null)];
+            return missing.Length == ImageFiles.Count ? folder : $"{folder} (missing {string.Join(", ", missing)})";
+        });
+        return new VAEaseException($"{set} is not installed: looked for {string.Join(", ", ImageFiles)} (plain or .gz) in {string.Join("; ", looked)}. " +
+            $"Install it with `vaease data install {set}`");
+    }
+
+    private static void CheckSet(string set)
+    {
+        if (!ImageSets.Contains(set)) throw new ArgumentException($"unknown image set '{set}' (known: {string.Join(", ", ImageSets)})", nameof(set));
+    }
+
+    private static Part NpyPart(string path)
+    {
+        var (rows, dim, element, offset) = NpyReader.ReadMatrixHeader(path);
+        return new Part(path, offset, element, rows, dim);
+    }
+
+    private static Part SafeTensorsPart(string path, string? tensor)
+    {
+        var entries = SafeTensors.List(path);
+        string names = string.Join(", ", entries.Select(e => $"{e.Name} {e.DType}[{string.Join(", ", e.Shape)}]"));
+        if (entries.Count == 0) throw new VAEaseException($"{path}: the file has no tensors");
+        SafeTensors.Entry entry = tensor is null
+            ? entries.Count == 1 ? entries[0] : throw new VAEaseException($"{path}: {entries.Count} tensors ({names}); choose one with tensor=NAME")
+            : entries.FirstOrDefault(e => e.Name == tensor) ?? throw new VAEaseException($"{path}: no tensor '{tensor}' (the file has: {names})");
+        string what = $"{path}: tensor '{entry.Name}'";
+        if (entry.DType is not ("F32" or "F16" or "BF16" or "F64"))
+            throw new VAEaseException($"{what}: unsupported dtype {entry.DType} for data (expected F32, F16, BF16 or F64)");
+        if (entry.Shape.Length != 2) throw new VAEaseException($"{what}: data must be 2-D [n, d], got shape [{string.Join(", ", entry.Shape)}]");
+        if (entry.Shape[0] == 0) throw new VAEaseException($"{what}: 0 rows");
+        if (entry.Shape[1] == 0 || entry.Shape[1] > int.MaxValue) throw new VAEaseException($"{what}: row length {entry.Shape[1]} is not usable");
+        long expected = entry.Shape[0] * entry.Shape[1] * SafeTensors.Width(entry.DType);
+        if (entry.ByteLength != expected)
+            throw new VAEaseException($"{what}: header/shape mismatch: shape [{string.Join(", ", entry.Shape)}] of {entry.DType} needs {expected} bytes, its data offsets span {entry.ByteLength}");
+        return new Part(path, entry.DataStart, entry.DType, entry.Shape[0], (int)entry.Shape[1]);
+    }
+
+    private static List<Part> ShardParts(string dir, string? tensor)
+    {
+        if (!Directory.Exists(dir)) throw new VAEaseException($"folder not found: {dir}");
+        string[] npy = Directory.GetFiles(dir, "*.npy");
+        string[] st = Directory.GetFiles(dir, "*.safetensors");
+        if (npy.Length + st.Length == 0) throw new VAEaseException($"{dir}: no .npy or .safetensors shards in the folder");
+        if (npy.Length > 0 && st.Length > 0)
+            throw new VAEaseException($"{dir}: the folder mixes .npy ({npy.Length}) and .safetensors ({st.Length}) shards; keep one format per folder");
+        if (npy.Length > 0 && tensor is not null) throw new VAEaseException($"{dir}: tensor={tensor} applies to .safetensors shards, but the folder holds .npy files");
+        string[] files = npy.Length > 0 ? npy : st;
+        Array.Sort(files, StringComparer.Ordinal);
+        var parts = files.Select(f => npy.Length > 0 ? NpyPart(f) : SafeTensorsPart(f, tensor)).ToList();
+        foreach (Part p in parts)
+            if (p.Dim != parts[0].Dim) throw new VAEaseException($"{p.File}: rows of d = {p.Dim}, but {parts[0].File} has d = {parts[0].Dim}; all shards need the same d");
+        return parts;
+    }
+
+    private static (long Rows, int Dim) Shape(IReadOnlyList<Part> parts) => (parts.Sum(p => p.Rows), parts[0].Dim);
+
+    /// <summary>Fills one [n, d] tensor from the parts in order; <paramref name="source"/> (the file
+    /// or folder) is named when the labels do not match.</summary>
+    private static Dataset Load(IReadOnlyList<Part> parts, string? labelsPath, string name, string source)
+    {
+        var (rows, dim) = Shape(parts);
+        long[]? labels = null;
+        if (labelsPath is not null)
+        {
+            labels = NpyReader.ReadLabels(labelsPath);
+            if (labels.Length != rows)
+                throw new VAEaseException($"{labelsPath}: {labels.Length} labels for the {rows} rows of {source}");
+        }
+        var x = empty(rows, dim, dtype: ScalarType.Float32);
+        try
+        {
+            long row = 0;
+            foreach (Part part in parts)
+            {
+                using var stream = new FileStream(part.File, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+                stream.Position = part.Offset;
+                ReadRows(stream, part.ElementType, x, row, part.Rows, part.File);
+                row += part.Rows;
+            }
+            return new Dataset(x, labels, name);
+        }
+        catch
+        {
+            x.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Decodes <paramref name="rows"/> rows of little-endian F32, F16, BF16 or F64 values from
+    /// the stream into rows [firstRow, firstRow + rows) of <paramref name="destination"/> [N, d]
+    /// float32, chunk by chunk; a NaN or infinite value (after conversion) names the file's row.</summary>
+    internal static void ReadRows(Stream stream, string elementType, Tensor destination, long firstRow, long rows, string file)
+    {
+        int width = SafeTensors.Width(elementType);
+        int dim = (int)destination.shape[1];
+        long rowBytes = (long)dim * width;
+        int chunkRows = (int)Math.Clamp(ChunkBytes / rowBytes, 1, rows);
+        byte[] raw = new byte[chunkRows * rowBytes];
+        float[] values = new float[chunkRows * dim];
+        for (long done = 0; done < rows; done += chunkRows)
+        {
+            int take = (int)Math.Min(chunkRows, rows - done);
+            var bytes = raw.AsSpan(0, (int)(take * rowBytes));
+            int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (got < bytes.Length) throw new VAEaseException($"{file}: truncated: the data ends in row {done + got / rowBytes} of {rows}");
+            var chunk = values.AsSpan(0, take * dim);
+            Decode(bytes, elementType, chunk);
+            using var part = tensor(take == chunkRows ? values : chunk.ToArray(), [take, dim]);
+            using (var finite = isfinite(part).all())
+                if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, chunk, done, dim);
+            using var slot = destination.narrow(0, firstRow + done, take);
+            slot.copy_(part);
+        }
+    }
+
+    private static void Decode(ReadOnlySpan<byte> bytes, string elementType, Span<float> values)
+    {
+        switch (elementType)
+        {
+            case "F32":
+                MemoryMarshal.Cast<byte, float>(bytes).CopyTo(values);
+                break;
+            case "F16":
+                var halves = MemoryMarshal.Cast<byte, Half>(bytes);
+                for (int i = 0; i < values.Length; i++) values[i] = (float)halves[i];
+                break;
+            case "BF16":
+                var bits = MemoryMarshal.Cast<byte, ushort>(bytes);
+                for (int i = 0; i < values.Length; i++) values[i] = BitConverter.Int32BitsToSingle(bits[i] << 16);
+                break;
+            case "F64":
+                var doubles = MemoryMarshal.Cast<byte, double>(bytes);
+                for (int i = 0; i < values.Length; i++) values[i] = (float)doubles[i];
+                break;
+            default:
+                throw new ArgumentException($"element type {elementType} is not a float type", nameof(elementType));
+        }
+    }
+
+    private static VAEaseException NonFinite(string file, ReadOnlySpan<byte> bytes, string elementType, ReadOnlySpan<float> chunk, long firstRow, int dim)
+    {
+        int i = 0;
+        while (float.IsFinite(chunk[i])) i++;
+        string value = elementType == "F64" && double.IsFinite(MemoryMarshal.Cast<byte, double>(bytes)[i])
+            ? $"{MemoryMarshal.Cast<byte, double>(bytes)[i]:R} overflows float32"
+            : chunk[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new VAEaseException($"{file}: row {firstRow + i / dim} has a non-finite value at column {i % dim} ({value}); data must be finite");
+    }
+}
