@@ -29,6 +29,8 @@ public static class BenchCommand
         return command;
     }
 
+    static readonly TimeSpan Quiesce = TimeSpan.FromMilliseconds(200);
+
     private sealed record Row(string Config, string Model, int BatchSize, int Threads, int? ReferenceThreads, double GflopPerStep, double StepsPerSecond, double? ReferenceStepsPerSecond,
         double? Ratio, double AchievedGflops, double FractionOfGemm, double[] OursSecondsPerStep, double[]? ReferenceSecondsPerStep);
 
@@ -61,13 +63,19 @@ public static class BenchCommand
                 using var bench = new StepBenchmark(config, device);
                 using PyTorchReference? reference = unavailable is null ? PyTorchReference.Start(python, script, config, threads) : null;
                 int steps = Math.Max(1, (int)(roundSeconds / Math.Max(bench.Run(3) / 3, 1e-6)));
-                reference?.Run(3);
+                bench.Run(steps);      // a whole unmeasured round: tiered JIT, allocator and thread pools settle
+                reference?.Run(steps);
                 var ours = new List<double>();
                 var theirs = new List<double>();
                 for (int r = 0; r < rounds; r++)
                 {
+                    // Both sides' thread pools spin for a while after their last kernel; a pause lets the
+                    // other side's go idle before a side is timed.
+                    Thread.Sleep(Quiesce);
                     ours.Add(bench.Run(steps) / steps);
-                    if (reference is not null) theirs.Add(reference.Run(steps) / steps);
+                    if (reference is null) continue;
+                    Thread.Sleep(Quiesce);
+                    theirs.Add(reference.Run(steps) / steps);
                 }
                 double ourStep = StepBenchmark.Median(ours);
                 double? theirStep = reference is null ? null : StepBenchmark.Median(theirs);
