@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VAEase.Benchmarks;
+using VAEase.Evaluation;
 using VAEase.IO;
 using VAEase.Models;
 using VAEase.Training;
@@ -77,8 +78,8 @@ public static class BenchCommand
                     Thread.Sleep(Quiesce);
                     theirs.Add(reference.Run(steps) / steps);
                 }
-                double ourStep = StepBenchmark.Median(ours);
-                double? theirStep = reference is null ? null : StepBenchmark.Median(theirs);
+                double ourStep = Summary.Of(ours).Median;
+                double? theirStep = reference is null ? null : Summary.Of(theirs).Median;
                 double achieved = bench.Flops / ourStep / 1e9;
                 var row = new Row(config.Name, Json.Name(kind), config.BatchSize, ourThreads, reference?.Threads, bench.Flops / 1e9, 1 / ourStep, 1 / theirStep, theirStep / ourStep,
                     achieved, achieved / gemm, ours.ToArray(), reference is null ? null : theirs.ToArray());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 using TorchSharp.Modules;
+using VAEase.Evaluation;
 using VAEase.Models;
 using VAEase.Training;
 using static TorchSharp.torch;
@@ -67,13 +68,7 @@ public sealed class StepBenchmark : IDisposable
             a.matmul(b);
             times.Add(clock.Elapsed.TotalSeconds);
         }
-        return 2.0 * n * n * n / Median(times) / 1e9;
-    }
-
-    public static double Median(IEnumerable<double> values)
-    {
-        double[] s = values.OrderBy(v => v).ToArray();
-        return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+        return 2.0 * n * n * n / Summary.Of(times).Median / 1e9;
     }
 
     public void Dispose()

@@ -3,10 +3,12 @@ namespace VAEase.Evaluation;
 /// <summary>Summary statistics of a per-sample quantity.</summary>
 public sealed record Summary(double Mean, double Median, double Std, double Min, double Max)
 {
-    public static Summary Of(IReadOnlyList<int> values)
+    public static Summary Of(IEnumerable<int> values) => Of(values.Select(v => (double)v));
+
+    public static Summary Of(IEnumerable<double> values)
     {
-        if (values.Count == 0) return new Summary(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
-        int[] sorted = values.OrderBy(v => v).ToArray();
+        double[] sorted = values.OrderBy(v => v).ToArray();
+        if (sorted.Length == 0) return new Summary(double.NaN, double.NaN, double.NaN, double.NaN, double.NaN);
         double mean = sorted.Average();
         double median = sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2.0;
         double std = Math.Sqrt(sorted.Sum(v => (v - mean) * (v - mean)) / sorted.Length);

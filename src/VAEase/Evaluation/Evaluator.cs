@@ -57,7 +57,7 @@ public static class Evaluator
         foreach (int c in perSample) histogram[c] = histogram.GetValueOrDefault(c) + 1;
         Summary summary = Summary.Of(perSample);
         var (perGroup, pooled) = data.Labels is null ? (null, null) : PooledGroups(model.ActivityKind, activity, kappa, data.Labels, offLevel);
-        var perSampleByGroup = data.Labels?.Zip(perSample).GroupBy(p => p.First, p => p.Second).ToDictionary(g => g.Key, g => g.ToList());
+        var groupSummaries = data.Labels?.Zip(perSample).GroupBy(p => p.First, p => p.Second).ToDictionary(g => g.Key, g => Summary.Of(g));
         return new EvalReport
         {
             Samples = n,
@@ -68,8 +68,8 @@ public static class Evaluator
             ActiveDimsHistogram = histogram,
             ActiveDimsPerGroup = perGroup,
             PooledActivityPerGroup = pooled,
-            MeanActiveDimsPerGroup = perSampleByGroup is null ? null : new(perSampleByGroup.ToDictionary(g => g.Key, g => Summary.Of(g.Value).Mean)),
-            MedianActiveDimsPerGroup = perSampleByGroup is null ? null : new(perSampleByGroup.ToDictionary(g => g.Key, g => Summary.Of(g.Value).Median)),
+            MeanActiveDimsPerGroup = groupSummaries is null ? null : new(groupSummaries.ToDictionary(g => g.Key, g => g.Value.Mean)),
+            MedianActiveDimsPerGroup = groupSummaries is null ? null : new(groupSummaries.ToDictionary(g => g.Key, g => g.Value.Median)),
             NonzeroPerSample = model.ActivityKind == ActivityKind.LogMagnitude ? Summary.Of(nonzero) : null,
             DeadLatents = everActive.Count(a => !a),
             Latent = kappa,

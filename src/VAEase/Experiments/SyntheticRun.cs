@@ -35,21 +35,23 @@ public static class SyntheticRun
         {
             string configPath = Path.Combine(dir, ModelStore.ConfigFile);
             bool sameRun = File.Exists(configPath) && IO.Json.Read<RunConfig>(configPath) == run;
+            SparseAutoencoder model;
+            double seconds;
+            long steps;
             if (sameRun && File.Exists(Path.Combine(dir, ModelStore.WeightsFile)) && File.Exists(Path.Combine(dir, Trainer.MetricsFile)))
             {
-                var (saved, _) = ModelStore.Load(dir, options.Device);
-                using (saved)
-                {
-                    var metrics = IO.Json.Read<SavedMetrics>(Path.Combine(dir, Trainer.MetricsFile));
-                    return new SyntheticResult(run.Model.Kind, run.Training.Seed, Evaluator.Evaluate(saved, test, device: options.Device), metrics.Seconds, metrics.Steps);
-                }
+                (model, _) = ModelStore.Load(dir, options.Device);
+                (steps, seconds) = IO.Json.Read<SavedMetrics>(Path.Combine(dir, Trainer.MetricsFile));
             }
-            if (!sameRun && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-            TrainResult result = Trainer.Train(run, train, dir, options with { Resume = sameRun });
-            using var model = result.Model;
-            EvalReport report = Evaluator.Evaluate(model, test, device: options.Device);
-            long steps = result.History.Count > 0 ? result.History[^1].Step : 0;
-            return new SyntheticResult(run.Model.Kind, run.Training.Seed, report, result.Seconds, steps);
+            else
+            {
+                if (!sameRun && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+                TrainResult result = Trainer.Train(run, train, dir, options with { Resume = sameRun });
+                (model, seconds) = (result.Model, result.Seconds);
+                steps = result.History.Count > 0 ? result.History[^1].Step : 0;
+            }
+            using (model)
+                return new SyntheticResult(run.Model.Kind, run.Training.Seed, Evaluator.Evaluate(model, test, device: options.Device), seconds, steps);
         }
     }
 
