@@ -15,8 +15,8 @@ public static class Losses
     {
         long d = x.shape[1], kappa = mu.shape[1];
         Tensor sse = SquaredError(x, xHat).mean();
-        Tensor kl = (logVar.exp() + mu.square() - logVar).sum(1).mean() - kappa;
-        Tensor penalty = kl + d * logGamma + d * Math.Log(2 * Math.PI);
+        Tensor kl = (logVar.exp() + mu.square() - logVar).sum(1).mean() - Scalars.Of(kappa);
+        Tensor penalty = kl + Scalars.Of(d) * logGamma + Scalars.Of(d * Math.Log(2 * Math.PI));
         return new LossTerms(sse * (-logGamma).exp() + penalty, sse, penalty);
     }
 
@@ -28,7 +28,7 @@ public static class Losses
         Tensor sse = SquaredError(x, xHat).mean();
         Tensor weights = zeros(1, device: x.device).squeeze();
         foreach (Tensor p in decoderParameters) weights = weights + p.square().sum();
-        Tensor penalty = l1 * codePenalty.mean() + l2 * weights;
+        Tensor penalty = Scalars.Of(l1) * codePenalty.mean() + Scalars.Of(l2) * weights;
         return new LossTerms(sse + penalty, sse, penalty);
     }
 
@@ -36,5 +36,5 @@ public static class Losses
     public static Tensor L1Penalty(Tensor z) => z.abs().sum(1);
 
     /// <summary>The log penalty per sample: sum_j log(|z_j| + eps), [n, kappa] -> [n].</summary>
-    public static Tensor LogPenalty(Tensor z, double eps) => (z.abs() + eps).log().sum(1);
+    public static Tensor LogPenalty(Tensor z, double eps) => (z.abs() + Scalars.Of(eps)).log().sum(1);
 }

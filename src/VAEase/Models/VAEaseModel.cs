@@ -6,5 +6,5 @@ namespace VAEase.Models;
 /// (sigma ≈ 1) reach it as ≈ 0 and active ones (sigma ≈ 0) pass through.</summary>
 public sealed class VAEaseModel(ModelConfig config) : VariationalAutoencoder(config)
 {
-    protected override Tensor DecoderInput(Tensor z, Tensor sigma) => (1 - sigma) * z;
+    protected override Tensor DecoderInput(Tensor z, Tensor sigma) => (Scalars.Of(1) - sigma) * z;
 }

@@ -16,9 +16,6 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
     private readonly Linear? logvar_head;
     private readonly Parameter log_gamma;
 
-    // Held for the life of the process: an implicitly converted Scalar can be finalized while libtorch
-    // still reads it (see AdamOptimizer), so method arguments use these instead of literals.
-    private static readonly Scalar Zero = 0.0.ToScalar(), MinVariance = 1e-7.ToScalar();
 
     protected VariationalAutoencoder(ModelConfig config) : base(config)
     {
@@ -43,18 +40,21 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
         Tensor[] halves = encoder.forward(x).chunk(2, 1);
         Tensor logVar = logvar_head is null
             ? Bound(halves[1])                                                    // MLP encoders
-            : functional.sigmoid(logvar_head.forward(halves[1])).clamp_min(MinVariance).log(); // one-layer encoder
+            : functional.sigmoid(logvar_head.forward(halves[1])).clamp_min(Scalars.Of(1e-7)).log(); // one-layer encoder
         return (halves[0], logVar);
     }
 
     /// <summary>log sigma^2 &lt;= 0 from the encoder's raw output: min(raw, 0) as the authors, whose gradient
-    /// vanishes above 0, or the smooth -softplus(-raw), whose gradient never does.</summary>
-    private Tensor Bound(Tensor raw) => Config.VarianceBound == VarianceBound.Clamp ? raw.clamp_max(Zero) : -functional.softplus(-raw);
+    /// vanishes above 0, or the smooth -softplus(-raw) = -relu(-raw) - log1p(exp(-|raw|)), whose gradient never
+    /// does (written out so that no Scalar argument is involved, see Scalars).</summary>
+    private Tensor Bound(Tensor raw) => Config.VarianceBound == VarianceBound.Clamp
+        ? raw.clamp_max(Scalars.Of(0))
+        : -functional.relu(-raw) - (-raw.abs()).exp().log1p();
 
     public override LossTerms forward(Tensor x)
     {
         var (mu, logVar) = Posterior(x);
-        Tensor sigma = (0.5 * logVar).exp();
+        Tensor sigma = (Scalars.Of(0.5) * logVar).exp();
         Tensor eps = randn(mu.shape, dtype: mu.dtype, device: mu.device, generator: Noise);
         Tensor z = mu + sigma * eps;                                              // one reparameterised sample
         Tensor xHat = decoder.forward(DecoderInput(z, sigma));
@@ -64,7 +64,7 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
     public override Encoding Encode(Tensor x)
     {
         var (mu, logVar) = Posterior(x);
-        return new Encoding(DecoderInput(mu, (0.5 * logVar).exp()), -logVar);
+        return new Encoding(DecoderInput(mu, (Scalars.Of(0.5) * logVar).exp()), -logVar);
     }
 
     public override Tensor Decode(Tensor code) => decoder.forward(code);
