@@ -40,7 +40,7 @@ public static class DemoCommand
         string outRoot = parse.GetValue(Out)!;
 
         using Dataset all = DataSpec.Load(spec);
-        var rows = new List<SyntheticResult>();
+        var rows = new List<RunResult>();
         var clock = Stopwatch.StartNew();
         foreach (ModelKind kind in kinds)
         {
@@ -51,7 +51,7 @@ public static class DemoCommand
             Devices.UseThreadsFor(run);
             string dir = Path.Combine(outRoot, Json.Name(kind));
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-            rows.Add(SyntheticRun.TrainAndEvaluate(run, all, dir,
+            rows.Add(ExperimentRun.TrainAndEvaluate(run, all, dir,
                 new TrainOptions { Device = device, Progress = new ProgressBar($"{Json.Name(kind),-8}"), Cancellation = token }));
         }
 

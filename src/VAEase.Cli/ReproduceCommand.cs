@@ -64,7 +64,7 @@ public static class ReproduceCommand
             DataSpec.Info info = DataSpec.Describe(spec);
             var clock = Stopwatch.StartNew();
             using Dataset all = DataSpec.Load(spec);
-            var rows = new List<SyntheticResult>();
+            var rows = new List<RunResult>();
             foreach (ModelKind kind in kinds)
                 foreach (long seed in seeds)
                 {
@@ -76,7 +76,7 @@ public static class ReproduceCommand
                     run = (run with { Training = t, Model = bound is { } b ? run.Model with { VarianceBound = b } : run.Model }).Validate();
                     Devices.UseThreadsFor(run);
                     string dir = Path.Combine(outRoot, part.Name, $"{Json.Name(kind)}-seed{seed}");
-                    rows.Add(SyntheticRun.TrainAndEvaluate(run, all, dir,
+                    rows.Add(ExperimentRun.TrainAndEvaluate(run, all, dir,
                         new TrainOptions { Device = device, Progress = new ProgressBar($"{part.Name} {Json.Name(kind)} s{seed}"), Cancellation = token }));
                 }
             bool paperData = DataSpec.Canonical(spec) == DataSpec.Canonical(part.Spec);

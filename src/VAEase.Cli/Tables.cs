@@ -32,7 +32,7 @@ public static class Tables
 
     /// <summary>Active dims per manifold of each trained model next to the truth (and the paper's numbers
     /// where given): the per-sample median rule, then the paper's pooled rule.</summary>
-    public static void PrintUnionTable(TextWriter w, string title, IReadOnlyList<int> truth, IEnumerable<SyntheticResult> rows,
+    public static void PrintUnionTable(TextWriter w, string title, IReadOnlyList<int> truth, IEnumerable<RunResult> rows,
         IReadOnlyDictionary<ModelKind, int[]>? paper = null)
     {
         int pieces = truth.Count;
@@ -45,7 +45,7 @@ public static class Tables
         w.WriteLine($"{"model",-10}{"seed",5}{names}{"exact",8}{names}{paperHeader}{"mean AD",10}{"RE",11}{"time",8}");
         string truthCells = Cells(truth.Select(p => (double)p));
         w.WriteLine($"{"truth",-15}{truthCells}{"",8}{truthCells}{(paper is null ? "" : truthCells)}");
-        foreach (SyntheticResult r in rows)
+        foreach (RunResult r in rows)
         {
             double[] median = r.MedianPerPiece(pieces);
             bool exact = median.SequenceEqual(truth.Select(p => (double)p));

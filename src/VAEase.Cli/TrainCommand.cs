@@ -21,8 +21,8 @@ public static class TrainCommand
     static readonly Option<long?> Seed = new("--seed") { Description = "seed of initialisation, split, batch order and noise (default 1)" };
     static readonly Option<string> ConfigFile = new("--config") { Description = "a JSON RunConfig (e.g. another run's config.json) used as the defaults" };
     static readonly Option<bool> Resume = new("--resume") { Description = "continue the run in --out from its newest checkpoint" };
-    static readonly Option<string> Encoder = new("--encoder") { Description = "linear | swish-mlp | residual-mlp | one-layer" };
-    static readonly Option<string> Decoder = new("--decoder") { Description = "linear | mlp | residual-mlp" };
+    static readonly Option<string> Encoder = new("--encoder") { Description = "linear | swish-mlp | residual-mlp | one-layer | residual-conv" };
+    static readonly Option<string> Decoder = new("--decoder") { Description = "linear | mlp | residual-mlp | residual-conv" };
     static readonly Option<string> VarianceBoundOption = new("--variance-bound") { Description = "VAE family: softplus (default; smooth) | clamp (the authors' min(raw, 0))" };
     static readonly Option<double?> LogGammaInit = new("--log-gamma-init") { Description = "VAE family: initial log gamma (default -0.5)" };
     static readonly Option<double?> L1 = new("--l1") { Description = "SAE-l1/log: sparsity penalty weight lambda1" };
@@ -55,16 +55,15 @@ public static class TrainCommand
         if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new VAEaseException($"output folder {outDir} is not empty (use a new folder, or --resume to continue the run in it)");
 
-        using Dataset all = DataSpec.Load(run.Data);
-        run = run with { Model = run.Model with { InputDim = all.Dim } };
+        var (train, test) = DataSpec.LoadTrainTest(run.Data, run.Training.TestFraction, run.Training.Seed);
+        run = run with { Model = run.Model with { InputDim = train.Dim } };
         run.Validate();
         Devices.UseThreadsFor(run);
-        var (train, test) = all.Split(run.Training.TestFraction, run.Training.Seed);
         using (train)
         using (test)
         {
             string label = Json.Name(run.Model.Kind);
-            Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {test.Count} test samples, d = {all.Dim}, kappa = {run.Model.Latent}, " +
+            Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {test.Count} test samples, d = {train.Dim}, kappa = {run.Model.Latent}, " +
                                     $"{run.Training.Epochs} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps, {TorchSharp.torch.get_num_threads()} threads");
             TrainResult result = Trainer.Train(run, train, outDir, new TrainOptions
             {
@@ -131,8 +130,11 @@ public static class TrainCommand
     internal static RunConfig Recipe(ModelKind kind, string data)
     {
         DataSpec.Info info = DataSpec.Describe(data);
-        return info.Family is "linear" or "mlp"
-            ? Recipes.Synthetic(kind, info.Family, data, info.Dim, info.Pieces.Max())
-            : Recipes.Generic(kind, data, info.Dim);
+        return info.Family switch
+        {
+            "linear" or "mlp" => Recipes.Synthetic(kind, info.Family, data, info.Dim, info.Pieces.Max()),
+            "mnist" or "fashion-mnist" => Recipes.Images(kind, info.Family, data, info.Dim),
+            _ => Recipes.Generic(kind, data, info.Dim),
+        };
     }
 }

@@ -96,6 +96,20 @@ public static class DataSpec
         };
     }
 
+    /// <summary>The (train, test) pair a run trains and evaluates on: an image set's training split comes
+    /// with its own test split (MNIST's 60k / 10k); any other data is split at random (the paper's 90/10).</summary>
+    public static (Dataset Train, Dataset Test) LoadTrainTest(string spec, double testFraction, long seed)
+    {
+        var (_, files) = Parse(spec);
+        if (files is not null && MatrixSources.ImageSets.Contains(files.Kind) && files.Location == "train")
+        {
+            Dataset train = Load(spec);
+            return (train, Load($"{files.Kind}:split=test"));
+        }
+        using Dataset all = Load(spec);
+        return all.Split(testFraction, seed);
+    }
+
     /// <summary>The fully expanded spec, aliases resolved, defaults filled, paths made absolute,
     /// keys in a fixed order; two specs describe the same data iff their canonical forms are
     /// equal. Reads no files.</summary>

@@ -53,6 +53,8 @@ public sealed record ModelConfig
         if (L1 < 0 || !double.IsFinite(L1)) throw new ArgumentException($"must be finite and >= 0, got {L1}", nameof(L1));
         if (L2 < 0 || !double.IsFinite(L2)) throw new ArgumentException($"must be finite and >= 0, got {L2}", nameof(L2));
         if (LogEps <= 0 || !double.IsFinite(LogEps)) throw new ArgumentException($"must be finite and > 0, got {LogEps}", nameof(LogEps));
+        if ((Encoder == EncoderKind.ResidualConv || Decoder == DecoderKind.ResidualConv) && ImageShape.Side(InputDim) is null)
+            throw new ArgumentException($"the residual-conv networks need a square single-channel image with a side divisible by 4 (e.g. 28 x 28 = 784), got d = {InputDim}", nameof(InputDim));
         if (Kind == ModelKind.SaeTopK && (TopK < 1 || TopK > Latent))
             throw new ArgumentException($"must be in [1, latent = {Latent}], got {TopK}", nameof(TopK));
         return this;

@@ -21,6 +21,7 @@ public static class NetworkFactory
             new ResidualBlock(2 * kappa), new ResidualBlock(2 * kappa), new ResidualBlock(2 * kappa),
             Linear(2 * kappa, outDim)),
         EncoderKind.OneLayer => Sequential(Linear(inputDim, outDim), SiLU()),
+        EncoderKind.ResidualConv => new ConvEncoder(inputDim, outDim),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -33,6 +34,7 @@ public static class NetworkFactory
             Linear(kappa, 2 * kappa), SiLU(),
             new ResidualBlock(2 * kappa), new ResidualBlock(2 * kappa), new ResidualBlock(2 * kappa),
             Linear(2 * kappa, outputDim)),
+        DecoderKind.ResidualConv => new ConvDecoder(kappa, outputDim),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -22,6 +22,11 @@ public enum EncoderKind
     /// (activations / embeddings recipe). SAEs use a single Linear (+ ReLU) here.</summary>
     [JsonStringEnumMemberName("one-layer")]
     OneLayer,
+
+    /// <summary>Residual conv net for square single-channel images (d = side^2): conv stem, two residual
+    /// down-blocks, spatial mean, MLP head (images recipe).</summary>
+    [JsonStringEnumMemberName("residual-conv")]
+    ResidualConv,
 }
 
 /// <summary>Decoder architectures (spec §2).</summary>
@@ -38,4 +43,8 @@ public enum DecoderKind
     /// <summary>The authors' code: Linear(kappa, 2kappa)+Swish, 3 residual blocks, Linear(2kappa, d).</summary>
     [JsonStringEnumMemberName("residual-mlp")]
     ResidualMlp,
+
+    /// <summary>Residual conv net: Linear to 16 x (side/4)^2, two residual up-blocks, output conv, sigmoid (images recipe).</summary>
+    [JsonStringEnumMemberName("residual-conv")]
+    ResidualConv,
 }

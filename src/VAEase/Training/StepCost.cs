@@ -1,20 +1,22 @@
 using TorchSharp.Modules;
 using VAEase.Models;
+using VAEase.Networks;
 
 namespace VAEase.Training;
 
-/// <summary>The matmul work of one training step, and the thread count it calls for.</summary>
+/// <summary>The matmul and convolution work of one training step, and the thread count it calls for.</summary>
 public static class StepCost
 {
     /// <summary>Matmul FLOPs of one training step (forward + backward) of every Linear layer: 2 B in out
     /// forward, as much again for the weight gradient, and for the input gradient of every layer but the
-    /// encoder's first (whose input, the data, needs none).</summary>
+    /// encoder's first (whose input, the data, needs none); convolutions (<see cref="IConvCost"/>) count 3 x 2 B MACs.</summary>
     public static double Flops(SparseAutoencoder model, int batchSize)
     {
         double flops = 0;
         bool dataLayerSeen = false;
         foreach (var (name, module) in model.named_modules())
         {
+            if (module is IConvCost conv) flops += 3 * 2.0 * batchSize * conv.ConvMultiplyAdds;
             if (module is not Linear linear) continue;
             long[] shape = linear.weight!.shape; // [out, in]
             bool dataLayer = !dataLayerSeen && name.StartsWith("encoder", StringComparison.Ordinal);

@@ -14,7 +14,7 @@ public sealed class ModelStoreTests
     public void A_saved_model_reloads_and_gives_identical_codes(ModelKind kind)
     {
         RunConfig run = TrainingFixture.Run(kind, "linear:d=8,dims=2+2,n=3000,seed=2", epochs: 1);
-        run = run with { Model = run.Model with { Encoder = Networks.EncoderKind.ResidualMlp } }; // batch-norm buffers too
+        run = run with { Model = run.Model with { Encoder = VAEase.Networks.EncoderKind.ResidualMlp } }; // batch-norm buffers too
         using Dataset data = DataSpec.Load(run.Data);
         string dir = TrainingFixture.TempDir();
         try

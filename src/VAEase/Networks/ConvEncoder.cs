@@ -1,0 +1,44 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace VAEase.Networks;
+
+/// <summary>Residual conv encoder (spec §2, images): x [n, side^2] -> [n, 1, side, side] ->
+/// Conv3x3(1->16)+BN+PReLU -> down-blocks 16->16, 16->32 -> spatial mean [n, 32] -> MLP head
+/// (hidden 32, PReLU) -> [n, outDim].</summary>
+public sealed class ConvEncoder : Module<Tensor, Tensor>, IConvCost
+{
+    private readonly int side;
+    private readonly Sequential stem;
+    private readonly DownBlock down1;
+    private readonly DownBlock down2;
+    private readonly Sequential head;
+
+    public ConvEncoder(int inputDim, int outDim) : base(nameof(ConvEncoder))
+    {
+        ConvolutionBackend.EnsureOneDnnDisabled();
+        side = ImageShape.Side(inputDim) ?? throw new ArgumentException($"a conv encoder needs a square image with a side divisible by 4, got d = {inputDim}", nameof(inputDim));
+        stem = Sequential(Conv2d(1, 16, 3, padding: 1), BatchNorm2d(16), PReLU(16));
+        down1 = new DownBlock(16, 16);
+        down2 = new DownBlock(16, 32);
+        head = Sequential(Linear(32, 32), PReLU(32), Linear(32, outDim));
+        RegisterComponents();
+    }
+
+    /// <summary>Stem at side^2, down-block 1 (two 3x3 convs and a 1x1 skip) at (side/2)^2, down-block 2 at (side/4)^2.</summary>
+    public double ConvMultiplyAdds
+    {
+        get
+        {
+            double full = side * side, half = full / 4, quarter = full / 16;
+            return full * 16 * 9 + half * (16 * 16 * 9 * 2 + 16 * 16) + quarter * (32 * 16 * 9 + 32 * 32 * 9 + 32 * 16);
+        }
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        Tensor h = down2.forward(down1.forward(stem.forward(x.view(-1, 1, side, side))));  // [n, 32, side/4, side/4]
+        return head.forward(h.mean([2, 3]));
+    }
+}
