@@ -16,4 +16,5 @@ var root = new Command("vaease",
     BenchCommand.Create(),
     DataCommand.Create(),
 };
+VAEase.Training.NativeHeap.KeepFreedPages(); // before the first tensor: see NativeHeap
 return Cli.Run(root, args);

@@ -36,6 +36,7 @@ public static class Trainer
     public static TrainResult Train(RunConfig run, Dataset train, string outDir, TrainOptions options)
     {
         run.Validate();
+        NativeHeap.KeepFreedPages();
         TrainConfig cfg = run.Training;
         if (train.Dim != run.Model.InputDim)
             throw new VAEaseException($"the model expects d = {run.Model.InputDim} but the data has d = {train.Dim}");
