@@ -1,0 +1,71 @@
+using TorchSharp;
+using VAEase.Data;
+using VAEase.Models;
+using static TorchSharp.torch;
+
+namespace VAEase.Evaluation;
+
+/// <summary>The deterministic codes and activities of a whole data set, row-major [n * kappa] float32 on the
+/// CPU: encode once, then apply any number of per-sample rules (active sets, masking) without the model.</summary>
+public sealed class EncodedSet
+{
+    public EncodedSet(float[] code, float[] activity, int latent, ActivityKind kind)
+    {
+        if (latent < 1) throw new ArgumentException($"must be >= 1, got {latent}", nameof(latent));
+        if (code.Length != activity.Length) throw new ArgumentException($"{code.Length} code entries for {activity.Length} activities", nameof(code));
+        if (activity.Length % latent != 0) throw new ArgumentException($"{activity.Length} entries are not rows of {latent}", nameof(activity));
+        Code = code;
+        Activity = activity;
+        Latent = latent;
+        Kind = kind;
+    }
+
+    /// <summary>What the decoder receives, [n * kappa] (see <see cref="Encoding.Code"/>).</summary>
+    public float[] Code { get; }
+
+    /// <summary>Activity per entry, [n * kappa], higher = more active (see <see cref="Encoding.Activity"/>).</summary>
+    public float[] Activity { get; }
+
+    /// <summary>Latent dimension kappa.</summary>
+    public int Latent { get; }
+
+    /// <summary>Which score <see cref="Activity"/> holds: -log sigma^2 (VAE family) or log |z| (SAEs).</summary>
+    public ActivityKind Kind { get; }
+
+    public long Count => Activity.LongLength / Latent;
+
+    /// <summary>The activity of an exactly-off dimension, for <see cref="VarianceSplit.Active"/>: 0 (sigma = 1)
+    /// for the VAE family, -inf (z = 0) for SAEs.</summary>
+    public double OffLevel => Kind == ActivityKind.NegLogVariance ? 0 : double.NegativeInfinity;
+
+    /// <summary>One sample's activities, [kappa].</summary>
+    public ReadOnlySpan<float> ActivityRow(long i) => Activity.AsSpan(checked((int)(i * Latent)), Latent);
+
+    /// <summary>Encodes every row of <paramref name="data"/> in batches, in eval mode and without gradients.</summary>
+    public static EncodedSet Of(SparseAutoencoder model, Dataset data, int batchSize = 8192, Device? device = null)
+    {
+        if (batchSize < 1) throw new ArgumentException($"must be >= 1, got {batchSize}", nameof(batchSize));
+        device ??= CPU;
+        model.eval();
+        using var noGrad = no_grad();
+        int kappa = model.Config.Latent;
+        long n = data.Count;
+        var code = new float[n * kappa];
+        var activity = new float[n * kappa];
+        for (long start = 0; start < n; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            long end = Math.Min(start + batchSize, n);
+            Encoding encoding = model.Encode(data.X.slice(0, start, end, 1).to(device));
+            CopyRows(encoding.Code, code, start * kappa);
+            CopyRows(encoding.Activity, activity, start * kappa);
+        }
+        return new EncodedSet(code, activity, kappa, model.ActivityKind);
+    }
+
+    private static void CopyRows(Tensor rows, float[] target, long offset)
+    {
+        float[] values = rows.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+        Array.Copy(values, 0, target, offset, values.LongLength);
+    }
+}
