@@ -118,8 +118,8 @@ public static class NpyReader
         };
     }
 
-    /// <summary>Writes a float32 2-D tensor as &lt;f4 or an int64 1-D tensor as &lt;i8 (version 1.0,
-    /// or 2.0 if the header would not fit), atomically.</summary>
+    /// <summary>Writes a float32 2-D tensor as &lt;f4, or an int64 or int32 1-D tensor as &lt;i8 or &lt;i4 (version
+    /// 1.0, or 2.0 if the header would not fit), atomically.</summary>
     public static void Write(string path, Tensor array)
     {
         ArgumentNullException.ThrowIfNull(array);
@@ -127,7 +127,8 @@ public static class NpyReader
         {
             (ScalarType.Float32, 2) => "<f4",
             (ScalarType.Int64, 1) => "<i8",
-            _ => throw new ArgumentException($"npy writer: expected a float32 2-D or int64 1-D tensor, got {array.dtype} of shape [{string.Join(", ", array.shape)}]", nameof(array)),
+            (ScalarType.Int32, 1) => "<i4",
+            _ => throw new ArgumentException($"npy writer: expected a float32 2-D or int64/int32 1-D tensor, got {array.dtype} of shape [{string.Join(", ", array.shape)}]", nameof(array)),
         };
         string shape = array.dim() == 1 ? $"({array.shape[0]},)" : $"({array.shape[0]}, {array.shape[1]})";
         byte[] header = HeaderBytes($"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
@@ -140,8 +141,12 @@ public static class NpyReader
             for (long start = 0; start < rows; start += step)
             {
                 using var part = cpu.narrow(0, start, Math.Min(step, rows - start));
-                if (descr == "<f4") stream.Write(MemoryMarshal.AsBytes(part.data<float>().ToArray().AsSpan()));
-                else stream.Write(MemoryMarshal.AsBytes(part.data<long>().ToArray().AsSpan()));
+                stream.Write(descr switch
+                {
+                    "<f4" => MemoryMarshal.AsBytes(part.data<float>().ToArray().AsSpan()),
+                    "<i8" => MemoryMarshal.AsBytes(part.data<long>().ToArray().AsSpan()),
+                    _ => MemoryMarshal.AsBytes(part.data<int>().ToArray().AsSpan()),
+                });
             }
         });
     }
@@ -151,6 +156,30 @@ public static class NpyReader
     {
         using var t = tensor(labels);
         Write(path, t);
+    }
+
+    /// <summary>Writes counts as a 1-D &lt;i4 array.</summary>
+    public static void Write(string path, int[] values)
+    {
+        using var t = tensor(values);
+        Write(path, t);
+    }
+
+    /// <summary>Writes a float32 matrix [rows, cols] as &lt;f4 whose C-order little-endian bytes
+    /// <paramref name="writeRows"/> streams, so the matrix never has to exist whole; atomically. Throws if
+    /// the data written is not exactly rows * cols floats.</summary>
+    public static void WriteMatrix(string path, long rows, int cols, Action<Stream> writeRows)
+    {
+        byte[] header = HeaderBytes($"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {cols}), }}");
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(header);
+            long start = stream.Position;
+            writeRows(stream);
+            long expected = rows * cols * sizeof(float);
+            if (stream.Position - start != expected)
+                throw new InvalidOperationException($"npy writer: {stream.Position - start} data bytes written for shape ({rows}, {cols}) of <f4, expected {expected}");
+        });
     }
 
     /// <summary>Magic, version, length and the dict padded with spaces and a newline so the data

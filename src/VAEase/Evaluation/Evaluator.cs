@@ -39,7 +39,7 @@ public static class Evaluator
             totalVariance = (x64 - x64.mean([0], keepdim: true)).square().sum().item<double>();
         }
 
-        double offLevel = model.ActivityKind == ActivityKind.NegLogVariance ? 0 : double.NegativeInfinity;
+        double offLevel = OffLevel(model.ActivityKind);
         var perSample = new int[n];
         var nonzero = new int[n];
         var everActive = new bool[kappa];
@@ -73,11 +73,18 @@ public static class Evaluator
             NonzeroPerSample = model.ActivityKind == ActivityKind.LogMagnitude ? Summary.Of(nonzero) : null,
             DeadLatents = everActive.Count(a => !a),
             Latent = kappa,
-            ActivityRule = model.ActivityKind == ActivityKind.NegLogVariance
-                ? "variance split of log sigma^2; active = lower group"
-                : "variance split of log|z| over nonzero entries; active = upper group; z = 0 inactive",
+            ActivityRule = ActivityRule(model.ActivityKind),
         };
     }
+
+    /// <summary>The activity score of a dimension that is exactly off: 0 for the prior's sigma = 1 (VAE family),
+    /// -inf for an SAE's z = 0 (see <see cref="VarianceSplit.Active"/>).</summary>
+    public static double OffLevel(ActivityKind kind) => kind == ActivityKind.NegLogVariance ? 0 : double.NegativeInfinity;
+
+    /// <summary>How the per-sample active dims are counted, in words, for result files.</summary>
+    public static string ActivityRule(ActivityKind kind) => kind == ActivityKind.NegLogVariance
+        ? "variance split of log sigma^2; active = lower group"
+        : "variance split of log|z| over nonzero entries; active = upper group; z = 0 inactive";
 
     /// <summary>Per group: pool the activity per latent dim over the group's samples (mean of -log sigma^2,
     /// or log of the mean |z|), then apply the rule to that kappa-vector (spec §4).</summary>

@@ -10,20 +10,43 @@ namespace VAEase.IO;
 /// open directly in PyTorch (`safetensors.torch.load_file`).</summary>
 public static class SafeTensors
 {
-    /// <summary>Writes the named tensors (float32, float64 or int64) atomically.</summary>
+    /// <summary>Writes the named tensors (float32, float64, int64 or int32) atomically.</summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var scope = NewDisposeScope(); // the detached CPU copies made below
-        var header = new Dictionary<string, object>();
-        if (metadata is not null) header["__metadata__"] = metadata;
+        var layout = new List<Layout>();
         var blobs = new List<byte[]>();
-        long offset = 0;
         foreach (var (name, tensor) in tensors)
         {
             var (dtype, bytes) = ToBytes(tensor);
-            header[name] = new { dtype, shape = tensor.shape, data_offsets = new[] { offset, offset + bytes.Length } };
+            layout.Add(new Layout(name, dtype, tensor.shape));
             blobs.Add(bytes);
-            offset += bytes.Length;
+        }
+        Write(path, layout, metadata, stream =>
+        {
+            foreach (byte[] blob in blobs) stream.Write(blob);
+        });
+    }
+
+    /// <summary>One tensor of a file written by streaming: its name, dtype as the file names it (F32, I64, I32, ...) and shape.</summary>
+    public sealed record Layout(string Name, string DType, long[] Shape)
+    {
+        public long ByteLength => Shape.Aggregate((long)Width(DType), (a, b) => a * b);
+    }
+
+    /// <summary>Writes the header of <paramref name="layout"/>, then lets <paramref name="writeData"/> stream the
+    /// tensors' little-endian bytes in layout order, so an output larger than memory never exists whole; atomically.
+    /// Throws if the data written is not exactly what the shapes declare.</summary>
+    public static void Write(string path, IReadOnlyList<Layout> layout, IReadOnlyDictionary<string, string>? metadata, Action<Stream> writeData)
+    {
+        var header = new Dictionary<string, object>();
+        if (metadata is not null) header["__metadata__"] = metadata;
+        long offset = 0;
+        foreach (Layout t in layout)
+        {
+            if (Width(t.DType) == 0) throw new NotSupportedException($"safetensors writer: dtype {t.DType} is not supported");
+            header[t.Name] = new { dtype = t.DType, shape = t.Shape, data_offsets = new[] { offset, offset + t.ByteLength } };
+            offset += t.ByteLength;
         }
         byte[] json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
         int pad = (8 - json.Length % 8) % 8; // keeps the data 8-byte aligned, as the reference writer does
@@ -32,7 +55,10 @@ public static class SafeTensors
         {
             stream.Write(BitConverter.GetBytes((ulong)json.Length));
             stream.Write(json);
-            foreach (byte[] blob in blobs) stream.Write(blob);
+            long start = stream.Position;
+            writeData(stream);
+            if (stream.Position - start != offset)
+                throw new InvalidOperationException($"safetensors writer: {stream.Position - start} data bytes written for a layout of {offset}");
         });
     }
 
@@ -44,7 +70,7 @@ public static class SafeTensors
     /// <param name="ByteLength">How many bytes it has.</param>
     public sealed record Entry(string Name, string DType, long[] Shape, long DataStart, long ByteLength);
 
-    /// <summary>Reads every tensor of the file (F32, F64, I64, F16, BF16; half types become float32).</summary>
+    /// <summary>Reads every tensor of the file (F32, F64, I64, I32, F16, BF16; half types become float32).</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
         var result = new Dictionary<string, Tensor>();
@@ -102,7 +128,7 @@ public static class SafeTensors
     }
 
     /// <summary>Bytes per element of the dtypes we read, 0 for the others.</summary>
-    internal static int Width(string dtype) => dtype switch { "F32" => 4, "F64" => 8, "I64" => 8, "F16" => 2, "BF16" => 2, _ => 0 };
+    internal static int Width(string dtype) => dtype switch { "F32" => 4, "F64" => 8, "I64" => 8, "I32" => 4, "F16" => 2, "BF16" => 2, _ => 0 };
 
     private static string CheckExists(string path) =>
         File.Exists(path) ? path : throw new VAEaseException($"file not found: {path}");
@@ -125,6 +151,7 @@ public static class SafeTensors
             ScalarType.Float32 => ("F32", MemoryMarshal.AsBytes(t.data<float>().ToArray().AsSpan()).ToArray()),
             ScalarType.Float64 => ("F64", MemoryMarshal.AsBytes(t.data<double>().ToArray().AsSpan()).ToArray()),
             ScalarType.Int64 => ("I64", MemoryMarshal.AsBytes(t.data<long>().ToArray().AsSpan()).ToArray()),
+            ScalarType.Int32 => ("I32", MemoryMarshal.AsBytes(t.data<int>().ToArray().AsSpan()).ToArray()),
             _ => throw new NotSupportedException($"safetensors writer: dtype {t.dtype} is not supported"),
         };
     }
@@ -133,13 +160,14 @@ public static class SafeTensors
     {
         long count = shape.Aggregate(1L, (a, b) => a * b);
         int width = Width(dtype);
-        if (width == 0) throw new VAEaseException($"{what}: unsupported dtype {dtype} (expected F32, F64, I64, F16 or BF16)");
+        if (width == 0) throw new VAEaseException($"{what}: unsupported dtype {dtype} (expected F32, F64, I64, I32, F16 or BF16)");
         if (data.Length != count * width) throw new VAEaseException($"{what}: {data.Length} bytes for shape [{string.Join(", ", shape)}] of {dtype}");
         return dtype switch
         {
             "F32" => tensor(MemoryMarshal.Cast<byte, float>(data).ToArray(), shape),
             "F64" => tensor(MemoryMarshal.Cast<byte, double>(data).ToArray(), shape),
             "I64" => tensor(MemoryMarshal.Cast<byte, long>(data).ToArray(), shape),
+            "I32" => tensor(MemoryMarshal.Cast<byte, int>(data).ToArray(), shape),
             "F16" => tensor(Array.ConvertAll(MemoryMarshal.Cast<byte, Half>(data).ToArray(), h => (float)h), shape),
             _ => tensor(Array.ConvertAll(MemoryMarshal.Cast<byte, ushort>(data).ToArray(), b => BitConverter.Int32BitsToSingle(b << 16)), shape),
         };
