@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace VAEase.Networks;
 
-/// <summary>Keeps libtorch's convolutions off oneDNN (MKL-DNN). In TorchSharp-cpu 0.107 (libtorch 2.10) on
+/// <summary>Keeps libtorch's convolutions off oneDNN (MKL-DNN) and NNPACK. In TorchSharp-cpu 0.107 (libtorch 2.10) on
 /// this project's AVX-512 CPUs, oneDNN's convolution backward returns input gradients that differ between
 /// identical calls and are sometimes NaN (tests/VAEase.Tests/Networks/ConvolutionBackendTests.cs shows it);
 /// libtorch's own im2col + GEMM kernels are exact and repeatable. TorchSharp has no switch for this, so we
@@ -25,6 +25,8 @@ public static class ConvolutionBackend
         {
             _ = TorchSharp.torch.get_num_threads(); // loads libtorch through TorchSharp first
             SetOneDnn(false);
+            // Without oneDNN libtorch tries NNPACK next, which fails on AVX-512-only CPUs with a warning per call.
+            SetUserEnabledNNPACK(GlobalContext(), false);
             return true;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
@@ -35,6 +37,9 @@ public static class ConvolutionBackend
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
     private static extern IntPtr GlobalContext();
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNNPACK(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 
     [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
     private static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);

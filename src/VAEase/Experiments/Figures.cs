@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text;
+using VAEase.IO;
+using VAEase.Models;
+using VAEase.Plotting;
+
+namespace VAEase.Experiments;
+
+/// <summary>The image experiments' figures: Figure 4 (masking curves, PNG + CSV), per-class active dims,
+/// per-sample active-dim histograms, and a gallery of originals against reconstructions.</summary>
+public static class Figures
+{
+    public const string Masking = "masking.png";
+    public const string MaskingCsv = "masking.csv";
+    public const string PerClass = "per-class-active-dims.png";
+    public const string Histograms = "active-dims-histograms.png";
+    public const string Gallery = "gallery.png";
+
+    /// <summary>Writes all figures of one image set's results into <paramref name="dir"/>.</summary>
+    public static void WriteImageFigures(string dir, string set, IReadOnlyList<ImageModelResult> results, float[][] originals)
+    {
+        Directory.CreateDirectory(dir);
+        int side = (int)Math.Round(Math.Sqrt(originals[0].Length));
+
+        // Figure 4 leaves SAE-TopK out: its active dims are fixed by k.
+        var curves = results.Where(r => r.Run.Model != ModelKind.SaeTopK).ToList();
+        if (curves.Count > 0)
+        {
+            LinePlot.Save(Path.Combine(dir, Masking),
+                [.. curves.Select(r => new Series(Json.Name(r.Run.Model), [.. r.Masking.Kept.Select(k => (double)k)], r.Masking.Re))],
+                new ChartLabels($"{set}: reconstruction error as latent dims are masked (Figure 4)", "latent dims kept (most active first)", "RE (test)"),
+                logY: true);
+            AtomicFile.WriteAllText(Path.Combine(dir, MaskingCsv), MaskingTable(curves));
+        }
+
+        if (results[0].Run.Report.MeanActiveDimsPerGroup is { } classes)
+        {
+            string[] categories = [.. classes.Keys.Select(c => c.ToString(CultureInfo.InvariantCulture))];
+            BarPlot.Save(Path.Combine(dir, PerClass), categories,
+                [.. results.Select(r => new BarSeries(Json.Name(r.Run.Model), [.. classes.Keys.Select(c => r.Run.Report.MeanActiveDimsPerGroup![c])]))],
+                new ChartLabels($"{set}: mean active dims per class (test)", "class", "mean active dims per sample"));
+        }
+
+        HistogramPlot.Save(Path.Combine(dir, Histograms),
+            [.. results.Select(r => new HistogramSeries(Json.Name(r.Run.Model), r.Run.Report.ActiveDimsHistogram.ToDictionary(kv => kv.Key, kv => (int)kv.Value)))],
+            new ChartLabels($"{set}: active dims per test sample", "active dims", "samples"));
+
+        List<IReadOnlyList<float[]>> rows = [originals, .. results.Select(r => (IReadOnlyList<float[]>)r.Gallery)];
+        ImageGrid.Save(Path.Combine(dir, Gallery), rows, side, side,
+            rowLabels: ["original", .. results.Select(r => Json.Name(r.Run.Model))], scale: 2);
+    }
+
+    /// <summary>kept, then one RE column per model.</summary>
+    private static string MaskingTable(IReadOnlyList<ImageModelResult> curves)
+    {
+        var text = new StringBuilder("kept," + string.Join(",", curves.Select(r => Json.Name(r.Run.Model))) + "\n");
+        for (int i = 0; i < curves[0].Masking.Kept.Length; i++)
+            text.Append(curves[0].Masking.Kept[i].ToString(CultureInfo.InvariantCulture)).Append(',')
+                .AppendJoin(",", curves.Select(r => r.Masking.Re[i].ToString("G6", CultureInfo.InvariantCulture))).Append('\n');
+        return text.ToString();
+    }
+}
