@@ -17,6 +17,8 @@ var root = new Command("vaease",
     ReproduceCommand.Create(),
     BenchCommand.Create(),
     DataCommand.Create(),
+    IdCommand.Create(),
+    PlotCommand.Create(),
 };
 VAEase.Training.NativeHeap.KeepFreedPages(); // before the first tensor: see NativeHeap
 return Cli.Run(root, args);
