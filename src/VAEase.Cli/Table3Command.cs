@@ -37,7 +37,7 @@ public static class Table3Command
     static readonly Option<long> Seed = new("--seed") { Description = "training seed", DefaultValueFactory = _ => 1 };
     static readonly Option<string> Models = new("--models") { Description = "comma-separated models", DefaultValueFactory = _ => "vaease,vae,sae-l1,sae-log,sae-topk" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "folder of the trained models and the figures (finished runs are reused, interrupted ones resumed)", DefaultValueFactory = _ => Path.Combine("runs", "table3") };
-    static readonly Option<bool> Quick = new("--quick") { Description = "smoke run: the first 4096 training and 1000 test images, 2 epochs" };
+    static readonly Option<bool> Quick = new("--quick") { Description = "smoke run: the first 2048 training and 500 test images, 2 epochs" };
     static readonly Option<string> JsonPath = new("--json") { Description = "also write the results as JSON to this file" };
 
     public static Command Create()
@@ -60,7 +60,7 @@ public static class Table3Command
         string outDir = Path.Combine(parse.GetValue(Out)!, quick ? $"{set}-quick" : set);
         var clock = Stopwatch.StartNew();
         var (train, test) = DataSpec.LoadTrainTest(set, 0.1, 1);
-        if (quick) (train, test) = (First(train, 4096), First(test, 1000));
+        if (quick) (train, test) = (First(train, 2048), First(test, 500));
         var results = new List<ImageModelResult>();
         using (train)
         using (test)

@@ -18,6 +18,13 @@ public static class NativeHeap
     private const int M_ARENA_MAX = -8;
     private static readonly Lazy<bool> Applied = new(Apply);
 
+    /// <summary>The same settings as environment variables for a child process (what the `vaease` launcher exports).</summary>
+    public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
+    {
+        ["MALLOC_ARENA_MAX"] = "1", ["MALLOC_MMAP_MAX_"] = "0", ["MALLOC_TRIM_THRESHOLD_"] = "2147483647",
+        ["MALLOC_TOP_PAD_"] = "67108864", ["THP_MEM_ALLOC_ENABLE"] = "1",
+    };
+
     /// <summary>Applies the setting once per process; true on glibc (Linux), false where there is no mallopt.</summary>
     public static bool KeepFreedPages() => Applied.Value;
 

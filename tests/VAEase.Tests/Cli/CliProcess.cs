@@ -11,6 +11,7 @@ internal static class CliProcess
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "VAEase.Cli.dll"));
+        foreach (var (name, value) in VAEase.Training.NativeHeap.Environment) start.Environment[name] = value; // as the launcher does
         foreach (string a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();

@@ -35,4 +35,41 @@ public sealed class ReproduceCommandTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Fact]
+    public void Table3_quick_on_installed_mnist_prints_the_table_and_writes_results_and_figures()
+    {
+        if (!InstalledData.Available("mnist")) return;
+        string root = TrainingFixture.TempDir();
+        try
+        {
+            var run = CliProcess.Run("reproduce", "table3", "--data", "mnist", "--quick", "--models", "vaease,sae-topk", "--out", root);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Contains("Table 3 (mnist", run.Stdout);
+            Assert.Contains("Table 5", run.Stdout);
+            string dir = Path.Combine(root, "mnist-quick");
+            using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json"))))
+            {
+                JsonElement models = doc.RootElement.GetProperty("models");
+                Assert.Equal(2, models.GetArrayLength());
+                Assert.Equal(500, models[0].GetProperty("results").GetProperty("samples").GetInt64());
+                Assert.Equal(32, models[0].GetProperty("masking").GetProperty("re").GetArrayLength());
+                Assert.Equal(9.71, doc.RootElement.GetProperty("paper").GetProperty("table3").GetProperty("vaease").GetProperty("re").GetDouble());
+            }
+            foreach (string file in new[] { "masking.png", "masking.csv", "per-class-active-dims.png", "active-dims-histograms.png", "gallery.png" })
+                Assert.True(File.Exists(Path.Combine(dir, file)), file);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Table3_on_data_that_is_not_an_image_set_is_refused_in_one_line()
+    {
+        var run = CliProcess.Run("reproduce", "table3", "--data", "table2-linear");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--data must be mnist or fashion-mnist", run.Stderr);
+    }
 }

@@ -357,7 +357,7 @@ public sealed class MatrixSourceTests : IDisposable
     [Fact]
     public void Installed_mnist_loads_60000_images_of_784_pixels_in_the_unit_interval_with_10_classes()
     {
-        if (MatrixSources.FindImageSet("mnist") is null) return; // not installed here: `vaease data install mnist`
+        if (!InstalledData.Available("mnist")) return;
 
         using var data = DataSpec.Load("mnist");
 
