@@ -36,7 +36,7 @@ public sealed class EncodedSet
 
     /// <summary>The activity of an exactly-off dimension, for <see cref="VarianceSplit.Active"/>: 0 (sigma = 1)
     /// for the VAE family, -inf (z = 0) for SAEs.</summary>
-    public double OffLevel => Kind == ActivityKind.NegLogVariance ? 0 : double.NegativeInfinity;
+    public double OffLevel => Evaluator.OffLevel(Kind);
 
     /// <summary>One sample's activities, [kappa].</summary>
     public ReadOnlySpan<float> ActivityRow(long i) => Activity.AsSpan(checked((int)(i * Latent)), Latent);
@@ -61,6 +61,24 @@ public sealed class EncodedSet
             CopyRows(encoding.Activity, activity, start * kappa);
         }
         return new EncodedSet(code, activity, kappa, model.ActivityKind);
+    }
+
+    /// <summary>Sum over all rows of the per-sample sum of squared errors of decoding the stored codes, in double.</summary>
+    public double SquaredError(SparseAutoencoder model, Dataset data, int batchSize = 8192, Device? device = null)
+    {
+        if (data.Count != Count) throw new ArgumentException($"{data.Count} rows for {Count} codes", nameof(data));
+        device ??= CPU;
+        model.eval();
+        using var noGrad = no_grad();
+        double sse = 0;
+        for (long start = 0; start < Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            long end = Math.Min(start + batchSize, Count);
+            Tensor code = tensor(Code.AsSpan(checked((int)(start * Latent)), checked((int)((end - start) * Latent))).ToArray(), [end - start, Latent]);
+            sse += Losses.SquaredError(data.X.slice(0, start, end, 1).to(device), model.Decode(code.to(device))).to_type(ScalarType.Float64).sum().item<double>();
+        }
+        return sse;
     }
 
     private static void CopyRows(Tensor rows, float[] target, long offset)

@@ -13,25 +13,11 @@ public static class Evaluator
     public static EvalReport Evaluate(SparseAutoencoder model, Dataset data, int batchSize = 8192, Device? device = null)
     {
         device ??= CPU;
-        model.eval();
-        using var noGrad = no_grad();
         int kappa = model.Config.Latent;
         long n = data.Count;
-        var activity = new float[n * kappa];
-        double sse = 0;
-        using (var scope = NewDisposeScope())
-        {
-            for (long start = 0; start < n; start += batchSize)
-            {
-                using var batchScope = NewDisposeScope();
-                long end = Math.Min(start + batchSize, n);
-                Tensor x = data.X.slice(0, start, end, 1).to(device);
-                Encoding encoding = model.Encode(x);
-                sse += Losses.SquaredError(x, model.Decode(encoding.Code)).sum().to_type(ScalarType.Float64).item<double>();
-                float[] batchActivity = encoding.Activity.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
-                Array.Copy(batchActivity, 0, activity, start * kappa, batchActivity.LongLength);
-            }
-        }
+        EncodedSet encoded = EncodedSet.Of(model, data, batchSize, device);
+        float[] activity = encoded.Activity;
+        double sse = encoded.SquaredError(model, data, batchSize, device);
         double totalVariance;
         using (var scope = NewDisposeScope())
         {
