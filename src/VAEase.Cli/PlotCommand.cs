@@ -8,6 +8,7 @@ public static class PlotCommand
     public static Command Create() => new("plot", "Draw the paper's figures as .png or .svg.")
     {
         PlotLandscapeCommand.Create(),
+        PlotMaskingCommand.Create(),
     };
 
     /// <summary>Refuses an output path that is not .png or .svg before any work is done.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using VAEase.Evaluation;
 using VAEase.IO;
 using VAEase.Models;
 using VAEase.Plotting;
@@ -23,13 +24,10 @@ public static class Figures
         int side = (int)Math.Round(Math.Sqrt(originals[0].Length));
 
         // Figure 4 leaves SAE-TopK out: its active dims are fixed by k.
-        var curves = results.Where(r => r.Run.Model != ModelKind.SaeTopK).ToList();
+        var curves = results.Where(r => r.Run.Model != ModelKind.SaeTopK).Select(r => r.Masking).ToList();
         if (curves.Count > 0)
         {
-            LinePlot.Save(Path.Combine(dir, Masking),
-                [.. curves.Select(r => new Series(Json.Name(r.Run.Model), [.. r.Masking.Kept.Select(k => (double)k)], r.Masking.Re))],
-                new ChartLabels($"{set}: reconstruction error as latent dims are masked (Figure 4)", "latent dims kept (most active first)", "RE (test)"),
-                logY: true);
+            MaskingPlot(Path.Combine(dir, Masking), set, curves);
             AtomicFile.WriteAllText(Path.Combine(dir, MaskingCsv), MaskingTable(curves));
         }
 
@@ -50,13 +48,21 @@ public static class Figures
             rowLabels: ["original", .. results.Select(r => Json.Name(r.Run.Model))], scale: 2);
     }
 
-    /// <summary>kept, then one RE column per model.</summary>
-    private static string MaskingTable(IReadOnlyList<ImageModelResult> curves)
+    /// <summary>Figure 4: RE against the number of kept latent dims, one line per model, log scale.</summary>
+    public static void MaskingPlot(string path, string title, IReadOnlyList<MaskingResult> curves) =>
+        LinePlot.Save(path,
+            [.. curves.Select(m => new Series(Json.Name(m.Model), [.. m.Kept.Select(k => (double)k)], m.Re))],
+            new ChartLabels($"{title}: reconstruction error as latent dims are masked (Figure 4)", "latent dims kept (most active first)", "RE (test)"),
+            logY: true);
+
+    /// <summary>kept, then one RE column per model (curves with the same kept dims).</summary>
+    public static string MaskingTable(IReadOnlyList<MaskingResult> curves)
     {
-        var text = new StringBuilder("kept," + string.Join(",", curves.Select(r => Json.Name(r.Run.Model))) + "\n");
-        for (int i = 0; i < curves[0].Masking.Kept.Length; i++)
-            text.Append(curves[0].Masking.Kept[i].ToString(CultureInfo.InvariantCulture)).Append(',')
-                .AppendJoin(",", curves.Select(r => r.Masking.Re[i].ToString("G6", CultureInfo.InvariantCulture))).Append('\n');
+        if (curves.Any(c => !c.Kept.SequenceEqual(curves[0].Kept))) throw new ArgumentException("the curves keep different dims", nameof(curves));
+        var text = new StringBuilder("kept," + string.Join(",", curves.Select(m => Json.Name(m.Model))) + "\n");
+        for (int i = 0; i < curves[0].Kept.Length; i++)
+            text.Append(curves[0].Kept[i].ToString(CultureInfo.InvariantCulture)).Append(',')
+                .AppendJoin(",", curves.Select(m => m.Re[i].ToString("G6", CultureInfo.InvariantCulture))).Append('\n');
         return text.ToString();
     }
 }
