@@ -13,7 +13,7 @@ public static class EvalCommand
     static readonly Option<string> Data = new("--data", "-d") { Description = "data spec (default: the model's training data, whose held-out test split is then used)" };
     static readonly Option<bool> AllRows = new("--all-rows") { Description = "evaluate every row, even of the training data (default: its test split)" };
     static readonly Option<string> JsonPath = new("--json") { Description = "also write the results as JSON to this file" };
-    static readonly Option<int> Batch = new("--batch") { Description = "evaluation batch size", DefaultValueFactory = _ => 8192 };
+    static readonly Option<int?> Batch = new("--batch") { Description = "evaluation batch size (default 8192; 1024 for conv models)" };
 
     public static Command Create()
     {
@@ -29,9 +29,10 @@ public static class EvalCommand
     {
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         string dir = parse.GetValue(ModelDir)!;
-        int batch = parse.GetValue(Batch);
-        if (batch < 1) throw new VAEaseException($"--batch must be >= 1, got {batch}");
+        int? requested = parse.GetValue(Batch);
+        if (requested < 1) throw new VAEaseException($"--batch must be >= 1, got {requested}");
         var (model, run) = ModelStore.Load(dir, device);
+        int batch = requested ?? Evaluator.BatchFor(run.Model);
         using (model)
         {
             string spec = parse.GetValue(Data) ?? run.Data;
@@ -40,8 +41,15 @@ public static class EvalCommand
             using Dataset all = DataSpec.Load(spec);
             if (all.Dim != run.Model.InputDim) throw new VAEaseException($"the model expects d = {run.Model.InputDim} but {spec} has d = {all.Dim}");
             Dataset data = all;
-            if (testSplit) (_, data) = all.Split(run.Training.TestFraction, run.Training.Seed);
-            string split = testSplit ? $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})" : "all rows";
+            if (testSplit)
+            {
+                Dataset train;
+                (train, data) = DataSpec.LoadTrainTest(spec, run.Training.TestFraction, run.Training.Seed);
+                train.Dispose();
+            }
+            string split = !testSplit ? "all rows"
+                : MatrixSources.ImageSets.Contains(DataSpec.Describe(spec).Family) ? "the image set's test split"
+                : $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})";
             EvalReport report = Evaluator.Evaluate(model, data, batch, device);
             if (testSplit) data.Dispose();
             Tables.PrintReport(Console.Out, run, spec, split, report);

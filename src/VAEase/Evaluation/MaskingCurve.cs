@@ -36,7 +36,10 @@ public static class MaskingCurve
                 Tensor ranks = Ranks(Rows(encoded.Activity, start, end, kappa).to(device));
                 fullSse += SumOfErrors(x, model.Decode(code));
                 for (int i = 0; i < ks.Length; i++)
+                {
+                    using var decodeScope = NewDisposeScope(); // one decode's activations at a time, not kappa of them
                     sse[i] += SumOfErrors(x, model.Decode(Keep(code, ranks, ks[i])));
+                }
             }
         }
 
