@@ -72,8 +72,11 @@ public static class Table3Command
                 run.Validate();
                 Devices.UseThreadsFor(run);
                 string name = Json.Name(kind);
+                var modelClock = Stopwatch.StartNew();
                 results.Add(ImageStudy.Run(run, train, test, Path.Combine(outDir, $"{name}-seed{run.Training.Seed}"),
                     new TrainOptions { Device = device, Progress = new ProgressBar($"{set} {name}"), Cancellation = token }));
+                Console.Error.WriteLine($"{set} {name}: trained or reused, evaluated on {test.Count} test images (RE, active dims, " +
+                                        $"masking curve, class alignment) in {modelClock.Elapsed.TotalMinutes:F1} min");
             }
             Print(Console.Out, set, results, paper);
             Console.WriteLine();
