@@ -15,7 +15,7 @@ public static class EncodeCommand
     static readonly Option<string> Format = new("--format") { Description = "npy | safetensors (default: from the --out extension)" };
     static readonly Option<bool> Sparse = new("--sparse") { Description = "safetensors only: COO codes (indices, values, shape) of the nonzero entries (SAEs) or the active dims (VAE family)" };
     static readonly Option<string> JsonPath = new("--json") { Description = "also write a summary (rows, kappa, mean active dims, files) as JSON to this file" };
-    static readonly Option<int> Batch = new("--batch") { Description = "rows per forward pass", DefaultValueFactory = _ => 8192 };
+    static readonly Option<int?> Batch = new("--batch") { Description = "rows per forward pass (default 8192; 1024 for conv models)" };
 
     public static Command Create()
     {

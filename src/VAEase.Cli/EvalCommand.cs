@@ -32,7 +32,6 @@ public static class EvalCommand
         int? requested = parse.GetValue(Batch);
         if (requested < 1) throw new VAEaseException($"--batch must be >= 1, got {requested}");
         var (model, run) = ModelStore.Load(dir, device);
-        int batch = requested ?? Evaluator.BatchFor(run.Model);
         using (model)
         {
             string spec = parse.GetValue(Data) ?? run.Data;
@@ -50,7 +49,7 @@ public static class EvalCommand
             string split = !testSplit ? "all rows"
                 : MatrixSources.ImageSets.Contains(DataSpec.Describe(spec).Family) ? "the image set's test split"
                 : $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})";
-            EvalReport report = Evaluator.Evaluate(model, data, batch, device);
+            EvalReport report = Evaluator.Evaluate(model, data, requested, device);
             if (testSplit) data.Dispose();
             Tables.PrintReport(Console.Out, run, spec, split, report);
             if (parse.GetValue(JsonPath) is { } path)

@@ -78,7 +78,7 @@ internal static class ModelEstimate
     /// <summary>Mean per-sample active dims over every row of the data, overall and per label (spec §4).</summary>
     public static DimensionEstimate Estimate(SparseAutoencoder model, Dataset data, Device device)
     {
-        EvalReport report = Evaluator.Evaluate(model, data, Evaluator.BatchFor(model.Config), device);
+        EvalReport report = Evaluator.Evaluate(model, data, device: device);
         SortedDictionary<long, long>? counts = data.Labels is null ? null
             : new(data.Labels.GroupBy(l => l).ToDictionary(g => g.Key, g => (long)g.Count()));
         return new DimensionEstimate

@@ -42,7 +42,7 @@ public static class PlotMaskingCommand
             {
                 if (run.Model.InputDim != data.Dim)
                     throw new VAEaseException($"the model in {dir} expects d = {run.Model.InputDim} but {data.Name} has d = {data.Dim}");
-                curves.Add(MaskingCurve.Evaluate(model, data, batchSize: Evaluator.BatchFor(run.Model), device: device));
+                curves.Add(MaskingCurve.Evaluate(model, data, device: device));
             }
         }
         if (curves.Any(c => !c.Kept.SequenceEqual(curves[0].Kept)))

@@ -70,7 +70,7 @@ public static class TrainCommand
                 Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token,
             });
             using var model = result.Model;
-            EvalReport report = Evaluator.Evaluate(model, test, Evaluator.BatchFor(run.Model), device);
+            EvalReport report = Evaluator.Evaluate(model, test, device: device);
             Console.WriteLine($"trained {label} in {result.Seconds:F1} s; test split: RE {report.Re:G4}, mean active dims {report.MeanActiveDims:F2}" +
                               (report.ActiveDimsPerGroup is { } g ? $", per group {string.Join("/", g.Values)}" : ""));
             Console.WriteLine($"saved to {outDir} (evaluate with: vaease eval --model {outDir})");

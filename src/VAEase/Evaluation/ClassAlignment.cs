@@ -62,11 +62,17 @@ public static class ClassAlignment
 
     /// <summary>Table 5 for a model on labelled data under both rules: the variance split, and the authors'
     /// fixed sigma &lt; 0.05 (VAE family) or the nonzero entries (SAEs). Encodes once, in batches.</summary>
-    public static IReadOnlyList<ClassAlignmentResult> Evaluate(SparseAutoencoder model, Dataset data, int batchSize = 8192, Device? device = null)
+    public static IReadOnlyList<ClassAlignmentResult> Evaluate(SparseAutoencoder model, Dataset data, int? batchSize = null, Device? device = null)
+    {
+        if (data.Labels is null) throw new VAEaseException($"{data.Name}: class alignment needs labels");
+        return Evaluate(EncodedSet.Of(model, data, batchSize, device), data);
+    }
+
+    /// <summary>The same from the codes of <paramref name="data"/>, already encoded (shared with other measures).</summary>
+    public static IReadOnlyList<ClassAlignmentResult> Evaluate(EncodedSet encoded, Dataset data)
     {
         long[] labels = data.Labels ?? throw new VAEaseException($"{data.Name}: class alignment needs labels");
-        EncodedSet encoded = EncodedSet.Of(model, data, batchSize, device);
-        ActiveRule fixedRule = model.ActivityKind == ActivityKind.NegLogVariance ? ActiveRule.FixedSigma : ActiveRule.Nonzero;
+        ActiveRule fixedRule = encoded.Kind == ActivityKind.NegLogVariance ? ActiveRule.FixedSigma : ActiveRule.Nonzero;
         return [Measure(ActiveSets.From(encoded, ActiveRule.VarianceSplit), labels), Measure(ActiveSets.From(encoded, fixedRule), labels)];
     }
 

@@ -41,10 +41,12 @@ public sealed class EncodedSet
     /// <summary>One sample's activities, [kappa].</summary>
     public ReadOnlySpan<float> ActivityRow(long i) => Activity.AsSpan(checked((int)(i * Latent)), Latent);
 
-    /// <summary>Encodes every row of <paramref name="data"/> in batches, in eval mode and without gradients.</summary>
-    public static EncodedSet Of(SparseAutoencoder model, Dataset data, int batchSize = 8192, Device? device = null)
+    /// <summary>Encodes every row of <paramref name="data"/> in batches (default: <see cref="Evaluator.BatchFor"/>),
+    /// in eval mode and without gradients.</summary>
+    public static EncodedSet Of(SparseAutoencoder model, Dataset data, int? batchSize = null, Device? device = null)
     {
-        if (batchSize < 1) throw new ArgumentException($"must be >= 1, got {batchSize}", nameof(batchSize));
+        int rows = batchSize ?? Evaluator.BatchFor(model.Config);
+        if (rows < 1) throw new ArgumentException($"must be >= 1, got {rows}", nameof(batchSize));
         device ??= CPU;
         model.eval();
         using var noGrad = no_grad();
@@ -52,10 +54,10 @@ public sealed class EncodedSet
         long n = data.Count;
         var code = new float[n * kappa];
         var activity = new float[n * kappa];
-        for (long start = 0; start < n; start += batchSize)
+        for (long start = 0; start < n; start += rows)
         {
             using var scope = NewDisposeScope();
-            long end = Math.Min(start + batchSize, n);
+            long end = Math.Min(start + rows, n);
             Encoding encoding = model.Encode(data.X.slice(0, start, end, 1).to(device));
             CopyRows(encoding.Code, code, start * kappa);
             CopyRows(encoding.Activity, activity, start * kappa);
@@ -64,17 +66,18 @@ public sealed class EncodedSet
     }
 
     /// <summary>Sum over all rows of the per-sample sum of squared errors of decoding the stored codes, in double.</summary>
-    public double SquaredError(SparseAutoencoder model, Dataset data, int batchSize = 8192, Device? device = null)
+    public double SquaredError(SparseAutoencoder model, Dataset data, int? batchSize = null, Device? device = null)
     {
+        int rows = batchSize ?? Evaluator.BatchFor(model.Config);
         if (data.Count != Count) throw new ArgumentException($"{data.Count} rows for {Count} codes", nameof(data));
         device ??= CPU;
         model.eval();
         using var noGrad = no_grad();
         double sse = 0;
-        for (long start = 0; start < Count; start += batchSize)
+        for (long start = 0; start < Count; start += rows)
         {
             using var scope = NewDisposeScope();
-            long end = Math.Min(start + batchSize, Count);
+            long end = Math.Min(start + rows, Count);
             Tensor code = tensor(Code.AsSpan(checked((int)(start * Latent)), checked((int)((end - start) * Latent))).ToArray(), [end - start, Latent]);
             sse += Losses.SquaredError(data.X.slice(0, start, end, 1).to(device), model.Decode(code.to(device))).to_type(ScalarType.Float64).sum().item<double>();
         }

@@ -16,12 +16,19 @@ public static class Evaluator
     public static int BatchFor(ModelConfig config) =>
         config.Encoder == Networks.EncoderKind.ResidualConv || config.Decoder == Networks.DecoderKind.ResidualConv ? 1024 : 8192;
 
-    public static EvalReport Evaluate(SparseAutoencoder model, Dataset data, int batchSize = 8192, Device? device = null)
+    /// <summary>Evaluates <paramref name="model"/> on <paramref name="data"/>, batches of <paramref name="batchSize"/>
+    /// rows (default: <see cref="BatchFor"/>).</summary>
+    public static EvalReport Evaluate(SparseAutoencoder model, Dataset data, int? batchSize = null, Device? device = null) =>
+        Evaluate(model, data, EncodedSet.Of(model, data, batchSize, device), batchSize, device);
+
+    /// <summary>The same from the model's codes of <paramref name="data"/>, already encoded (shared with other measures).</summary>
+    public static EvalReport Evaluate(SparseAutoencoder model, Dataset data, EncodedSet encoded, int? batchSize = null, Device? device = null)
     {
+        if (encoded.Count != data.Count || encoded.Latent != model.Config.Latent)
+            throw new ArgumentException($"codes [{encoded.Count}, {encoded.Latent}] do not belong to {data.Count} rows of this model", nameof(encoded));
         device ??= CPU;
         int kappa = model.Config.Latent;
         long n = data.Count;
-        EncodedSet encoded = EncodedSet.Of(model, data, batchSize, device);
         float[] activity = encoded.Activity;
         double sse = encoded.SquaredError(model, data, batchSize, device);
         double totalVariance;

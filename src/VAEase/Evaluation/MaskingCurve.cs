@@ -12,25 +12,31 @@ public static class MaskingCurve
 {
     /// <summary>RE(k) for each k in <paramref name="kept"/> (default 1..kappa). Encodes once; then per batch
     /// ranks the dimensions once and decodes |kept| masked codes: |kept| decoder passes per sample in all.</summary>
-    public static MaskingResult Evaluate(SparseAutoencoder model, Dataset data, IReadOnlyList<int>? kept = null, int batchSize = 8192, Device? device = null)
+    public static MaskingResult Evaluate(SparseAutoencoder model, Dataset data, IReadOnlyList<int>? kept = null, int? batchSize = null, Device? device = null) =>
+        Evaluate(model, data, EncodedSet.Of(model, data, batchSize, device), kept, batchSize, device);
+
+    /// <summary>The same from the model's codes of <paramref name="data"/>, already encoded (shared with other measures).</summary>
+    public static MaskingResult Evaluate(SparseAutoencoder model, Dataset data, EncodedSet encoded, IReadOnlyList<int>? kept = null, int? batchSize = null, Device? device = null)
     {
+        int rows = batchSize ?? Evaluator.BatchFor(model.Config);
         int kappa = model.Config.Latent;
         int[] ks = (kept ?? Enumerable.Range(1, kappa).ToArray()).Distinct().Order().ToArray();
         if (ks.Length == 0 || ks[0] < 1 || ks[^1] > kappa)
             throw new ArgumentException($"kept dims must lie in [1, kappa = {kappa}]", nameof(kept));
         if (data.Count == 0) throw new VAEaseException($"{data.Name}: no samples to evaluate");
+        if (encoded.Count != data.Count || encoded.Latent != kappa)
+            throw new ArgumentException($"codes [{encoded.Count}, {encoded.Latent}] do not belong to {data.Count} rows of this model", nameof(encoded));
         device ??= CPU;
-        EncodedSet encoded = EncodedSet.Of(model, data, batchSize, device);
         long n = data.Count;
 
         var sse = new double[ks.Length];
         double fullSse = 0;
         using (var noGrad = no_grad())
         {
-            for (long start = 0; start < n; start += batchSize)
+            for (long start = 0; start < n; start += rows)
             {
                 using var scope = NewDisposeScope();
-                long end = Math.Min(start + batchSize, n);
+                long end = Math.Min(start + rows, n);
                 Tensor x = data.X.slice(0, start, end, 1).to(device);
                 Tensor code = Rows(encoded.Code, start, end, kappa).to(device);
                 Tensor ranks = Ranks(Rows(encoded.Activity, start, end, kappa).to(device));

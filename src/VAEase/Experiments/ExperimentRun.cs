@@ -41,7 +41,7 @@ public static class ExperimentRun
     public static RunResult TrainAndEvaluate(RunConfig run, Dataset train, Dataset test, string dir, TrainOptions options)
     {
         using SparseAutoencoder model = TrainOrLoad(run, train, dir, options, out double seconds, out long steps);
-        return new RunResult(run.Model.Kind, run.Training.Seed, Evaluator.Evaluate(model, test, Evaluator.BatchFor(run.Model), options.Device), seconds, steps);
+        return new RunResult(run.Model.Kind, run.Training.Seed, Evaluator.Evaluate(model, test, device: options.Device), seconds, steps);
     }
 
     /// <summary>The trained model of the run in <paramref name="dir"/>: loaded if that exact run has finished,

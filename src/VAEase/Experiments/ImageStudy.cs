@@ -22,7 +22,6 @@ public sealed record ImageModelResult
 /// <summary>Trains (or reuses) one model on an image set's training split and measures it on the test split.</summary>
 public static class ImageStudy
 {
-
     /// <summary>The first test image of each class, in class order: the gallery's columns.</summary>
     public static long[] GalleryIndices(Dataset test)
     {
@@ -34,13 +33,12 @@ public static class ImageStudy
     {
         using SparseAutoencoder model = ExperimentRun.TrainOrLoad(run, train, dir, options, out double seconds, out long steps);
         Device device = options.Device;
-        int batch = Evaluator.BatchFor(run.Model);
-        var result = new RunResult(run.Model.Kind, run.Training.Seed, Evaluator.Evaluate(model, test, batch, device), seconds, steps);
+        EncodedSet encoded = EncodedSet.Of(model, test, device: device); // one encoding serves every measure
         return new ImageModelResult
         {
-            Run = result,
-            Masking = MaskingCurve.Evaluate(model, test, batchSize: batch, device: device),
-            Alignment = test.Labels is null ? [] : ClassAlignment.Evaluate(model, test, batch, device),
+            Run = new RunResult(run.Model.Kind, run.Training.Seed, Evaluator.Evaluate(model, test, encoded, device: device), seconds, steps),
+            Masking = MaskingCurve.Evaluate(model, test, encoded, device: device),
+            Alignment = test.Labels is null ? [] : ClassAlignment.Evaluate(encoded, test),
             Gallery = Reconstruct(model, test, GalleryIndices(test), device),
         };
     }

@@ -44,7 +44,7 @@ public static class CodeExport
 
         int kappa = model.Config.Latent;
         var activeDims = new int[data.Count];
-        IEnumerable<CodeBatch> batches = Batches(model, data, options.BatchSize, device ?? CPU, activeDims);
+        IEnumerable<CodeBatch> batches = Batches(model, data, options.BatchSize ?? Evaluator.BatchFor(model.Config), device ?? CPU, activeDims);
         string layout = options.Sparse ? "coo" : "dense", rule = Evaluator.ActivityRule(model.ActivityKind);
         var metadata = Metadata(model, data, layout, rule);
         string[] outputs = [options.Output];

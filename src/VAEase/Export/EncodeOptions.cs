@@ -12,8 +12,8 @@ public sealed record EncodeOptions
     /// <summary>Write the codes as COO (safetensors only): the nonzero entries for SAEs, the active dims for the VAE family.</summary>
     public bool Sparse { get; init; }
 
-    /// <summary>Rows per forward pass.</summary>
-    public int BatchSize { get; init; } = 8192;
+    /// <summary>Rows per forward pass; null: the evaluation batch of the model (<see cref="Evaluation.Evaluator.BatchFor"/>).</summary>
+    public int? BatchSize { get; init; }
 
     /// <summary>Throws ArgumentException naming the first invalid field.</summary>
     public EncodeOptions Validate()
