@@ -121,7 +121,7 @@ public static class Trainer
     }
 
     /// <summary>The epoch's sample order: a pure function of (seed, epoch), so a resumed run sees the same batches.</summary>
-    private static Tensor EpochOrder(long seed, int epoch, long count)
+    internal static Tensor EpochOrder(long seed, int epoch, long count)
     {
         using var generator = new Generator((ulong)(seed * 1_000_003 + epoch));
         return randperm(count, generator: generator);
@@ -143,7 +143,7 @@ public static class Trainer
         return (loss, terms.SquaredError.item<float>());
     }
 
-    private static string NoiseState(Generator noise)
+    internal static string NoiseState(Generator noise)
     {
         using Tensor state = noise.get_state();
         return Convert.ToBase64String(state.data<byte>().ToArray());
