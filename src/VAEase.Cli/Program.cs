@@ -17,6 +17,7 @@ var root = new Command("vaease",
     ReproduceCommand.Create(),
     BenchCommand.Create(),
     DataCommand.Create(),
+    ReportCommand.Create(),
     IdCommand.Create(),
     PlotCommand.Create(),
 };
