@@ -34,12 +34,12 @@ public static class ReportCommand
         if (latents < 1) throw new VAEaseException($"--latents must be >= 1, got {latents}");
         if (k < 1) throw new VAEaseException($"--k must be >= 1, got {k}");
         string dir = parse.GetValue(ModelDir)!;
+        if (parse.GetValue(Data) is { } given) TextSet(given); // a bad --data fails before the model loads
         var (model, run) = ModelStore.Load(dir, device);
         using (model)
         {
             string spec = parse.GetValue(Data) ?? DefaultSpec(run.Data);
-            var (set, split) = DataSpec.TextSet(spec)
-                ?? throw new VAEaseException($"--data '{spec}': top-activation reports need a text set with row metadata (llm-act, text-emb or glove)");
+            var (set, split) = TextSet(spec);
             IReadOnlyList<TextRow> rows = TextRows.Load(set, split);
             using Dataset data = DataSpec.Load(spec);
             if (data.Dim != model.Config.InputDim) throw new VAEaseException($"{spec}: d = {data.Dim}, but the model in {dir} takes d = {model.Config.InputDim}");
@@ -52,6 +52,9 @@ public static class ReportCommand
         }
         return 0;
     }
+
+    private static (string Set, string Split) TextSet(string spec) => DataSpec.TextSet(spec)
+        ?? throw new VAEaseException($"--data '{spec}': top-activation reports need a text set with row metadata (llm-act, text-emb or glove)");
 
     /// <summary>The model's training data, moved to its test split where it has one.</summary>
     private static string DefaultSpec(string trained) => DataSpec.TextSet(trained) is { Set: var set } && TextSets.SentenceSets.Contains(set)

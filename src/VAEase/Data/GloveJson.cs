@@ -143,7 +143,6 @@ public static class GloveJson
 
         public WordVectors Result()
         {
-            if (depth != 0) throw Bad("the JSON ends early");
             if (vectors is null) throw Bad("no 'vectors' object");
             if (rows != size) throw Bad($"{rows} vectors for {size} words (first without one: '{words![Array.IndexOf(seen!, false)]}')");
             return new WordVectors([.. words!], dim, vectors);

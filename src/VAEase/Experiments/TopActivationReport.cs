@@ -33,7 +33,7 @@ public static class TopActivationReport
                 TextRow r = rows[(int)row];
                 string value = code.ToString("F3", inv);
                 md.AppendLine(tokens
-                    ? $"| {++rank} | {value} | `{Cell(r.Item).Replace("`", "'", StringComparison.Ordinal)}` | {Context(r)} |"
+                    ? $"| {++rank} | {value} | `{CodeCell(r.Item)}` | {Context(r)} |"
                     : $"| {++rank} | {value} | {Cell(r.Item)} |");
             }
             md.AppendLine();
@@ -59,6 +59,9 @@ public static class TopActivationReport
         }
         return text.ToString();
     }
+
+    /// <summary>Inside a code span nothing is escaped but the table's pipes; a backtick would end the span.</summary>
+    private static string CodeCell(string text) => text.Replace("`", "'", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 
     private static string Cell(string text) => Escape(text).Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 
