@@ -40,21 +40,13 @@ public static class DataCommand
         Console.WriteLine(DataSpec.Help);
         Console.WriteLine();
         Console.WriteLine("Image sets:");
-        foreach (string set in MatrixSources.ImageSets)
-        {
-            string status = MatrixSources.FindImageSet(set) is { } folder
-                ? $"installed in {folder}"
-                : $"not installed (looked in {string.Join(", ", MatrixSources.ImageSetFolders(set))}; run `vaease data install {set}`)";
-            Console.WriteLine($"  {set,-14} {status}");
-        }
+        foreach (string set in MatrixSources.ImageSets) Status(set, MatrixSources.FindImageSet(set), MatrixSources.ImageSetFolders(set));
         Console.WriteLine("Text sets:");
-        foreach (string set in TextSets.Names)
-        {
-            string status = TextSets.Find(set) is { } folder
-                ? $"installed in {folder}"
-                : $"not installed (looked in {string.Join(", ", TextSets.Folders(set))}; run `vaease data install {set}`)";
-            Console.WriteLine($"  {set,-14} {status}");
-        }
+        foreach (string set in TextSets.Names) Status(set, TextSets.Find(set), TextSets.Folders(set));
         return 0;
     }
+
+    private static void Status(string set, string? found, IEnumerable<string> searched) => Console.WriteLine($"  {set,-14} " + (found is not null
+        ? $"installed in {found}"
+        : $"not installed (looked in {string.Join(", ", searched)}; run `vaease data install {set}`)"));
 }

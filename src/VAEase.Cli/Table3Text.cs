@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using VAEase.Data;
-using VAEase.Evaluation;
 using VAEase.Experiments;
 using VAEase.IO;
 using VAEase.Models;
@@ -86,7 +85,7 @@ public static class Table3Text
         {
             RunResult r = results[i];
             var (re, ad) = paper.Numbers[r.Model];
-            EvalReport e = r.Report;
+            var e = r.Report;
             w.WriteLine($"{Json.Name(r.Model),-9} {runs[i].Model.Latent,5} {runs[i].Training.Epochs,6} {r.Steps,6} {e.Re,10:G4} {e.Fvu,7:F4} {e.MeanActiveDims,6:F1} " +
                         $"{e.ActiveDimsPerSample.Median,9:F1} {e.DeadLatents,4} {r.Seconds,7:F0}   {re,8:G3} {ad,8:F1}");
         }

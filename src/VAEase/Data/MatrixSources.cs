@@ -271,8 +271,11 @@ public static class MatrixSources
             var chunk = values.AsSpan(0, take * dim);
             Decode(bytes, elementType, chunk);
             using var part = tensor(take == chunkRows ? values : chunk.ToArray(), [take, dim]);
-            using (var finite = isfinite(part).all())
-                if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, chunk, done, dim);
+            // Each intermediate tensor is held by a local: an unreferenced temporary can be finalized (its native
+            // tensor freed) while all() still runs on it, which crashed loading under memory pressure.
+            using var isFinite = isfinite(part);
+            using var finite = isFinite.all();
+            if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, chunk, done, dim);
             using var slot = destination.narrow(0, firstRow + done, take);
             slot.copy_(part);
         }

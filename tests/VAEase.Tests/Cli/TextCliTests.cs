@@ -1,18 +1,16 @@
 using System.Text.Json;
 using VAEase.Tests.Data;
-using VAEase.Tests.Training;
+using VAEase.Tests.Plotting;
 
 namespace VAEase.Tests.Cli;
 
-public sealed class TextCliTests : IDisposable
+public sealed class TextCliTests
 {
-    private readonly string root = Directory.CreateDirectory(TrainingFixture.TempDir()).FullName;
-
-    public void Dispose() => Directory.Delete(root, recursive: true);
-
     [Fact]
     public void Table3_quick_on_a_hand_made_llm_act_set_labels_the_paper_column_and_the_report_ranks_tokens()
     {
+        using var temp = new TempFolder();
+        string root = temp.Path;
         TextFixture.UseLite(Path.Combine(root, "data"), sentences: 60);
         var env = new Dictionary<string, string> { ["VAEASE_DATA_DIR"] = Path.Combine(root, "data") };
         string runs = Path.Combine(root, "runs"), json = Path.Combine(root, "t3.json");
@@ -45,6 +43,8 @@ public sealed class TextCliTests : IDisposable
     [Fact]
     public void A_report_on_data_without_row_metadata_is_a_one_line_error()
     {
+        using var temp = new TempFolder();
+        string root = temp.Path;
         var r = CliProcess.Run("report", "top-activations", "--model", Path.Combine(root, "m"), "--data", "npy:acts.npy", "--out", Path.Combine(root, "x.md"));
 
         Assert.Equal(2, r.ExitCode);

@@ -1,18 +1,15 @@
 using VAEase.Data;
-using VAEase.Tests.Training;
+using VAEase.Tests.Plotting;
 
 namespace VAEase.Tests.Data;
 
-public sealed class TextSetTests : IDisposable
+public sealed class TextSetTests
 {
-    private readonly string root = Directory.CreateDirectory(TrainingFixture.TempDir()).FullName;
-
-    public void Dispose() => Directory.Delete(root, recursive: true);
-
     [Fact]
     public void A_harvest_folder_loads_by_split_with_one_row_per_token_and_its_sentence_as_context()
     {
-        string folder = TextFixture.UseLite(root, sentences: 20, dim: 8);
+        using var temp = new TempFolder();
+        string folder = TextFixture.UseLite(temp.Path, sentences: 20, dim: 8);
 
         using Dataset test = TextSets.LoadFrom("llm-act", folder, "test", "llm-act:split=test");
         using Dataset all = TextSets.LoadFrom("llm-act", folder, "all", "llm-act:split=all");
@@ -30,7 +27,8 @@ public sealed class TextSetTests : IDisposable
     [Fact]
     public void Rows_metadata_that_disagrees_with_the_shards_is_a_one_line_error_naming_the_file()
     {
-        string folder = TextFixture.UseLite(root, sentences: 20, dim: 8);
+        using var temp = new TempFolder();
+        string folder = TextFixture.UseLite(temp.Path, sentences: 20, dim: 8);
         string rowsFile = Path.Combine(folder, "llm-act", "test", TextSets.RowsFile);
         string[] lines = File.ReadAllLines(rowsFile);
 
