@@ -32,17 +32,20 @@ public static class Table3Command
         }, (0.6761, 2.1143)),
     };
 
-    static readonly Option<string> Data = new("--data") { Description = "mnist | fashion-mnist", Required = true };
-    static readonly Option<int?> Epochs = new("--epochs") { Description = "epochs per model (the paper: 300)" };
+    static readonly Option<string> Data = new("--data") { Description = "mnist | fashion-mnist | llm-act | text-emb | glove", Required = true };
+    static readonly Option<int?> Epochs = new("--epochs") { Description = "epochs per model (the paper: 300 for images, 35 for llm-act, 150 for text-emb and glove)" };
     static readonly Option<long> Seed = new("--seed") { Description = "training seed", DefaultValueFactory = _ => 1 };
     static readonly Option<string> Models = new("--models") { Description = "comma-separated models", DefaultValueFactory = _ => "vaease,vae,sae-l1,sae-log,sae-topk" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "folder of the trained models and the figures (finished runs are reused, interrupted ones resumed)", DefaultValueFactory = _ => Path.Combine("runs", "table3") };
-    static readonly Option<bool> Quick = new("--quick") { Description = "smoke run: the first 2048 training and 500 test images, 2 epochs" };
+    internal static Option<bool> QuickOption => Quick;
+
+    static readonly Option<bool> Quick = new("--quick") { Description = "smoke run: the first 2048 training and 500 test rows (images) or 4096 and 1024 (text), 2 epochs" };
     static readonly Option<string> JsonPath = new("--json") { Description = "also write the results as JSON to this file" };
 
     public static Command Create()
     {
-        var command = new Command("table3", "Table 3 (image columns), Figure 4, Table 5 on MNIST or Fashion-MNIST with the residual conv networks.")
+        var command = new Command("table3", "Table 3: the image columns, Figure 4, Table 5 on MNIST or Fashion-MNIST with the residual conv networks; " +
+                                            "or RE and active dims on our text data (llm-act, text-emb, glove) with the one-layer networks.")
         {
             Data, Epochs, Seed, Models, Quick, Out, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
@@ -54,23 +57,21 @@ public static class Table3Command
     {
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         string set = parse.GetValue(Data)!.Trim().ToLowerInvariant();
-        if (!Papers.TryGetValue(set, out Paper? paper)) throw new VAEaseException($"--data must be mnist or fashion-mnist, got '{set}'");
-        ModelKind[] kinds = Naming.ParseModels(parse.GetValue(Models)!);
+        if (TextSets.Names.Contains(set)) return Table3Text.Run(parse, set, device, token);
+        if (!Papers.TryGetValue(set, out Paper? paper))
+            throw new VAEaseException($"--data must be mnist, fashion-mnist, {string.Join(", ", TextSets.Names)}; got '{set}'");
+        ModelKind[] kinds = ModelList(parse);
         bool quick = parse.GetValue(Quick);
-        string outDir = Path.Combine(parse.GetValue(Out)!, quick ? $"{set}-quick" : set);
+        string outDir = OutDir(parse, set);
         var clock = Stopwatch.StartNew();
-        var (train, test) = DataSpec.LoadTrainTest(set, 0.1, 1);
-        if (quick) (train, test) = (First(train, 2048), First(test, 500));
+        var (train, test) = TrainTest(set, quick, 2048, 500);
         var results = new List<ImageModelResult>();
         using (train)
         using (test)
         {
             foreach (ModelKind kind in kinds)
             {
-                RunConfig run = TrainCommand.Recipe(kind, set);
-                run = run with { Training = run.Training with { Seed = parse.GetValue(Seed), Epochs = parse.GetValue(Epochs) ?? (quick ? 2 : run.Training.Epochs) } };
-                run.Validate();
-                Devices.UseThreadsFor(run);
+                RunConfig run = Config(parse, kind, set);
                 string name = Json.Name(kind);
                 var modelClock = Stopwatch.StartNew();
                 results.Add(ImageStudy.Run(run, train, test, Path.Combine(outDir, $"{name}-seed{run.Training.Seed}"),
@@ -100,6 +101,29 @@ public static class Table3Command
         Json.Write(Path.Combine(outDir, "results.json"), json);
         if (parse.GetValue(JsonPath) is { } path) Json.Write(path, json);
         return 0;
+    }
+
+    internal static ModelKind[] ModelList(ParseResult parse) => Naming.ParseModels(parse.GetValue(Models)!);
+
+    internal static string OutDir(ParseResult parse, string set) => Path.Combine(parse.GetValue(Out)!, parse.GetValue(Quick) ? $"{set}-quick" : set);
+
+    internal static string? JsonOut(ParseResult parse) => parse.GetValue(JsonPath);
+
+    /// <summary>The recipe for the set with the command's seed and epochs (--quick: 2), validated, threads set.</summary>
+    internal static RunConfig Config(ParseResult parse, ModelKind kind, string set)
+    {
+        RunConfig run = TrainCommand.Recipe(kind, set);
+        run = run with { Training = run.Training with { Seed = parse.GetValue(Seed), Epochs = parse.GetValue(Epochs) ?? (parse.GetValue(Quick) ? 2 : run.Training.Epochs) } };
+        run.Validate();
+        Devices.UseThreadsFor(run);
+        return run;
+    }
+
+    /// <summary>The set's train and test splits (seed 1 where the split is random); --quick keeps their first rows.</summary>
+    internal static (Dataset Train, Dataset Test) TrainTest(string set, bool quick, long quickTrain, long quickTest)
+    {
+        var (train, test) = DataSpec.LoadTrainTest(set, 0.1, 1);
+        return quick ? (First(train, quickTrain), First(test, quickTest)) : (train, test);
     }
 
     /// <summary>The first rows of a data set (the set itself is disposed).</summary>

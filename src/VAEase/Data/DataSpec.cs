@@ -45,12 +45,16 @@ public static class DataSpec
         "  shards:DIR[,tensor=NAME][,labels=PATH]          all *.npy or all *.safetensors files of DIR, stacked in name order",
         "  mnist[:split=train|test|all]                    MNIST, 784 pixels in [0, 1] (`vaease data install mnist`)",
         "  fashion-mnist[:split=train|test|all]            Fashion-MNIST, likewise (`vaease data install fashion-mnist`)",
+        "  llm-act[:split=train|test|all]                  per-token layer-1 activations (d 512) of the USE-lite encoder on real",
+        "                                                  English sentences, split by sentence (`vaease data install llm-act`)",
+        "  text-emb[:split=train|test|all]                 that encoder's sentence embeddings (d 512) of the same sentences",
+        "  glove                                           GloVe 6B-100d word vectors, 341 479 x 100 (`vaease data install glove`)",
         "  (labels=PATH: an integer 1-D .npy with one group per row, used for per-group evaluation only)",
         .. Aliases.Select(kv => $"  {kv.Key,-14} = {kv.Value}"),
     ]);
 
     /// <summary>What a spec describes, known without generating or loading the data.</summary>
-    /// <param name="Family">The kind: "linear", "mlp", "npy", "safetensors", "shards", "mnist" or "fashion-mnist".</param>
+    /// <param name="Family">The kind: "linear", "mlp", "npy", "safetensors", "shards", "mnist", "fashion-mnist", "llm-act", "text-emb" or "glove".</param>
     /// <param name="Dim">Ambient dimension d of each row.</param>
     /// <param name="Pieces">True dimension of each piece, indexed by label (empty for real data).</param>
     /// <param name="Count">Number of rows n.</param>
@@ -70,6 +74,7 @@ public static class DataSpec
             "npy" => MatrixSources.NpyShape(files.Location),
             "safetensors" => MatrixSources.SafeTensorsShape(files.Location, files.Tensor),
             "shards" => MatrixSources.ShardsShape(files.Location, files.Tensor),
+            _ when TextSets.Names.Contains(files.Kind) => TextSets.Shape(files.Kind, files.Location),
             _ => MatrixSources.ImageSetShape(files.Kind, files.Location),
         };
         return new Info(files.Kind, dim, [], rows, 0);
@@ -92,22 +97,31 @@ public static class DataSpec
             "npy" => MatrixSources.LoadNpy(files.Location, files.Labels, name),
             "safetensors" => MatrixSources.LoadSafeTensors(files.Location, files.Tensor, files.Labels, name),
             "shards" => MatrixSources.LoadShards(files.Location, files.Tensor, files.Labels, name),
+            _ when TextSets.Names.Contains(files.Kind) => TextSets.Load(files.Kind, files.Location, name),
             _ => MatrixSources.LoadImageSet(files.Kind, files.Location, name),
         };
     }
 
     /// <summary>The (train, test) pair a run trains and evaluates on: an image set's training split comes
-    /// with its own test split (MNIST's 60k / 10k); any other data is split at random (the paper's 90/10).</summary>
+    /// with its own test split (MNIST's 60k / 10k), as does llm-act's and text-emb's (held-out sentences);
+    /// any other data is split at random (the paper's 90/10).</summary>
     public static (Dataset Train, Dataset Test) LoadTrainTest(string spec, double testFraction, long seed)
     {
         var (_, files) = Parse(spec);
-        if (files is not null && MatrixSources.ImageSets.Contains(files.Kind) && files.Location == "train")
+        if (files is not null && HasSplits(files.Kind) && files.Location == "train")
         {
             Dataset train = Load(spec);
             return (train, Load($"{files.Kind}:split=test"));
         }
         using Dataset all = Load(spec);
         return all.Split(testFraction, seed);
+    }
+
+    /// <summary>For a text spec (llm-act, text-emb, glove), the set and its split ("all" for glove); else null.</summary>
+    public static (string Set, string Split)? TextSet(string spec)
+    {
+        var (_, files) = Parse(spec);
+        return files is not null && TextSets.Names.Contains(files.Kind) ? (files.Kind, files.Location) : null;
     }
 
     /// <summary>The fully expanded spec, aliases resolved, defaults filled, paths made absolute,
@@ -123,14 +137,18 @@ public static class DataSpec
 
     private static string FileCanonical(FileSpec files)
     {
-        if (MatrixSources.ImageSets.Contains(files.Kind)) return $"{files.Kind}:split={files.Location}";
+        if (HasSplits(files.Kind)) return $"{files.Kind}:split={files.Location}";
+        if (files.Kind == "glove") return files.Kind;
         string text = $"{files.Kind}:{files.Location}";
         if (files.Tensor is not null) text += $",tensor={files.Tensor}";
         if (files.Labels is not null) text += $",labels={files.Labels}";
         return text;
     }
 
-    private static string KnownKinds => $"linear, mlp, npy, safetensors, shards, mnist, fashion-mnist, {string.Join(", ", Aliases.Keys)}";
+    private static string KnownKinds => $"linear, mlp, npy, safetensors, shards, mnist, fashion-mnist, llm-act, text-emb, glove, {string.Join(", ", Aliases.Keys)}";
+
+    /// <summary>Kinds that come with their own train and test splits.</summary>
+    private static bool HasSplits(string kind) => MatrixSources.ImageSets.Contains(kind) || TextSets.SentenceSets.Contains(kind);
 
     private static (Info? Synthetic, FileSpec? Files) Parse(string spec)
     {
@@ -148,7 +166,9 @@ public static class DataSpec
             "npy" => (null, ParseFile(spec, kind, body, NpyExample)),
             "safetensors" => (null, ParseFile(spec, kind, body, SafeTensorsExample)),
             "shards" => (null, ParseFile(spec, kind, body, ShardsExample)),
-            "mnist" or "fashion-mnist" => (null, ParseImageSet(spec, kind, body)),
+            "mnist" or "fashion-mnist" or "llm-act" or "text-emb" => (null, ParseSplit(spec, kind, body)),
+            "glove" when body.Trim().Length == 0 => (null, new FileSpec(kind, "all", null, null)),
+            "glove" => throw Error(spec, "glove takes no keys (it is split at random for training)", "glove"),
             "" => throw Error(spec, $"missing kind (known: {KnownKinds})", LinearExample),
             _ => throw Error(spec, $"unknown kind '{kind}' (known: {KnownKinds})", LinearExample),
         };
@@ -197,7 +217,7 @@ public static class DataSpec
     }
 
     /// <summary>Nothing, or split=train|test|all.</summary>
-    private static FileSpec ParseImageSet(string spec, string kind, string body)
+    private static FileSpec ParseSplit(string spec, string kind, string body)
     {
         var values = body.Trim().Length == 0 ? [] : KeyValues(spec, kind, body.Split(','), ["split"], ImageSetExample);
         string split = values.TryGetValue("split", out var s) ? s.ToLowerInvariant() : "train";

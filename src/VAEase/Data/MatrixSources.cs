@@ -46,6 +46,16 @@ public static class MatrixSources
     public static Dataset LoadShards(string dir, string? tensor, string? labels, string name) =>
         Load(ShardParts(dir, tensor), labels, name, dir);
 
+    /// <summary>The .npy shards of each folder in turn (each folder's in name order), stacked row-wise.</summary>
+    public static Dataset LoadShardFolders(IReadOnlyList<string> dirs, string name) =>
+        Load(FolderParts(dirs), null, name, string.Join(", ", dirs));
+
+    /// <summary>Rows and d of <see cref="LoadShardFolders"/>, from the headers.</summary>
+    public static (long Rows, int Dim) ShardFoldersShape(IReadOnlyList<string> dirs) => Shape(FolderParts(dirs));
+
+    /// <summary>Rows of each .npy shard of the folder, in name order, from the headers.</summary>
+    public static IReadOnlyList<(string File, long Rows)> ShardRows(string dir) => [.. ShardParts(dir, null).Select(p => (p.File, p.Rows))];
+
     /// <summary>Rows and pixels per image of an image set's split, from the IDX headers.</summary>
     public static (long Rows, int Dim) ImageSetShape(string set, string split) => ImageSetShape(set, split, ImageSetFolders(set));
 
@@ -101,11 +111,19 @@ public static class MatrixSources
     public static IReadOnlyList<string> ImageSetFolders(string set)
     {
         CheckSet(set);
-        var folders = new List<string>();
-        if (Environment.GetEnvironmentVariable("VAEASE_DATA_DIR") is { Length: > 0 } root) folders.Add(Path.GetFullPath(Path.Combine(root, set)));
-        folders.Add(Path.GetFullPath(Path.Combine("data", set)));
-        folders.Add(Path.Combine(DataInstaller.DefaultRoot, set));
+        var folders = SearchFolders(set);
         if (set == "fashion-mnist") folders.Add(DebianFashionMnist);
+        return folders;
+    }
+
+    /// <summary>Where an installed data folder of that name is looked for, in order: $VAEASE_DATA_DIR/NAME,
+    /// ./data/NAME, ~/.cache/vaease/NAME.</summary>
+    public static List<string> SearchFolders(string name)
+    {
+        var folders = new List<string>();
+        if (Environment.GetEnvironmentVariable("VAEASE_DATA_DIR") is { Length: > 0 } root) folders.Add(Path.GetFullPath(Path.Combine(root, name)));
+        folders.Add(Path.GetFullPath(Path.Combine("data", name)));
+        folders.Add(Path.Combine(DataInstaller.DefaultRoot, name));
         return folders;
     }
 
@@ -187,7 +205,13 @@ public static class MatrixSources
         if (npy.Length > 0 && tensor is not null) throw new VAEaseException($"{dir}: tensor={tensor} applies to .safetensors shards, but the folder holds .npy files");
         string[] files = npy.Length > 0 ? npy : st;
         Array.Sort(files, StringComparer.Ordinal);
-        var parts = files.Select(f => npy.Length > 0 ? NpyPart(f) : SafeTensorsPart(f, tensor)).ToList();
+        return SameDim([.. files.Select(f => npy.Length > 0 ? NpyPart(f) : SafeTensorsPart(f, tensor))]);
+    }
+
+    private static List<Part> FolderParts(IReadOnlyList<string> dirs) => SameDim([.. dirs.SelectMany(dir => ShardParts(dir, null))]);
+
+    private static List<Part> SameDim(List<Part> parts)
+    {
         foreach (Part p in parts)
             if (p.Dim != parts[0].Dim) throw new VAEaseException($"{p.File}: rows of d = {p.Dim}, but {parts[0].File} has d = {parts[0].Dim}; all shards need the same d");
         return parts;
@@ -247,8 +271,11 @@ public static class MatrixSources
             var chunk = values.AsSpan(0, take * dim);
             Decode(bytes, elementType, chunk);
             using var part = tensor(take == chunkRows ? values : chunk.ToArray(), [take, dim]);
-            using (var finite = isfinite(part).all())
-                if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, chunk, done, dim);
+            // Each intermediate tensor is held by a local: an unreferenced temporary can be finalized (its native
+            // tensor freed) while all() still runs on it, which crashed loading under memory pressure.
+            using var isFinite = isfinite(part);
+            using var finite = isFinite.all();
+            if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, chunk, done, dim);
             using var slot = destination.narrow(0, firstRow + done, take);
             slot.copy_(part);
         }

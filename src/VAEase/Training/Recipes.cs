@@ -58,6 +58,39 @@ public static class Recipes
         };
     }
 
+    /// <summary>Defaults for the text data (spec §2, the one-layer encoder and one Linear decoder, TopK k = 30):
+    /// "llm-act" takes the LLM-activation recipe as it is (d = 512 like the paper's Pythia layer: kappa 300, batch
+    /// 2048, lr 0.005, 35 epochs, T_0 5, SAE-l1 (0.32, 0.2), SAE-log (1e-2, 0.2) with eps 1e-4, initial log gamma
+    /// -10); "text-emb" and "glove" take the text-embedding recipe (batch 512, lr 0.001, 150 epochs, T_0 10, SAE-l1
+    /// (3e-3, 1e-2), SAE-log (2e-4, 5e-4) with eps 1e-3, initial log gamma -15 for VAEase and -7 for the VAE) with
+    /// kappa scaled to the input: the paper's 512 latents for d = 768 is kappa = 2d/3, so 341 for our d = 512
+    /// sentence embeddings and 67 for GloVe's d = 100.</summary>
+    public static RunConfig Text(ModelKind kind, string set, string data, int inputDim)
+    {
+        if (set == "llm-act")
+        {
+            var (l1, l2) = Penalties(kind, l1: (0.32, 0.2), log: (1e-2, 0.2));
+            RunConfig act = Recipe(kind, data, inputDim, kappa: 300, EncoderKind.OneLayer, DecoderKind.Linear, l1, l2,
+                topK: 30, epochs: 35, batch: 2048, lr: 0.005, logGammaInit: -10, logEps: 1e-4);
+            return act with { Training = act.Training with { RestartPeriod = 5 } };
+        }
+        if (set is not ("text-emb" or "glove")) throw new ArgumentOutOfRangeException(nameof(set), set, "expected llm-act, text-emb or glove");
+        var (e1, e2) = Penalties(kind, l1: (3e-3, 1e-2), log: (2e-4, 5e-4));
+        return Recipe(kind, data, inputDim, kappa: EmbeddingLatents(inputDim), EncoderKind.OneLayer, DecoderKind.Linear, e1, e2,
+            topK: 30, epochs: 150, batch: 512, lr: 0.001, logGammaInit: kind == ModelKind.VAEase ? -15 : -7, logEps: 1e-3);
+    }
+
+    /// <summary>(lambda1, lambda2) of SAE-l1 or SAE-log; none for the other models.</summary>
+    private static (double, double) Penalties(ModelKind kind, (double, double) l1, (double, double) log) => kind switch
+    {
+        ModelKind.SaeL1 => l1,
+        ModelKind.SaeLog => log,
+        _ => (0.0, 0.0),
+    };
+
+    /// <summary>kappa for an embedding set of dimension d: the paper's 512 latents for d = 768, i.e. 2d/3 (at least 1).</summary>
+    public static int EmbeddingLatents(int inputDim) => Math.Max(1, (int)Math.Round(inputDim * 2.0 / 3.0));
+
     /// <summary>Defaults for data without a recipe of its own (a user's matrix): the one-layer
     /// encoder and linear decoder of the activation recipe, kappa = min(4 d, 512).</summary>
     public static RunConfig Generic(ModelKind kind, string data, int inputDim)
@@ -68,13 +101,13 @@ public static class Recipes
     }
 
     private static RunConfig Recipe(ModelKind kind, string data, int inputDim, int kappa, EncoderKind encoder, DecoderKind decoder,
-        double l1, double l2, int topK, int epochs, int batch, double lr, double logGammaInit = -0.5) => new()
+        double l1, double l2, int topK, int epochs, int batch, double lr, double logGammaInit = -0.5, double logEps = 1e-4) => new()
     {
         Data = data,
         Model = new ModelConfig
         {
             Kind = kind, InputDim = inputDim, Latent = kappa, Encoder = encoder, Decoder = decoder,
-            LogGammaInit = logGammaInit, L1 = l1, L2 = l2, TopK = Math.Min(topK, kappa),
+            LogGammaInit = logGammaInit, L1 = l1, L2 = l2, LogEps = logEps, TopK = Math.Min(topK, kappa),
         },
         Training = new TrainConfig { Epochs = epochs, BatchSize = batch, LearningRate = lr, RestartPeriod = 10 },
     };

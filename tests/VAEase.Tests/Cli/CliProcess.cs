@@ -7,9 +7,13 @@ internal static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+
+    /// <summary>As <see cref="Run(string[])"/>, with extra environment variables for the child.</summary>
+    public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "VAEase.Cli.dll"));
         foreach (var (name, value) in VAEase.Training.NativeHeap.Environment) start.Environment[name] = value; // as the launcher does
         foreach (string a in args) start.ArgumentList.Add(a);

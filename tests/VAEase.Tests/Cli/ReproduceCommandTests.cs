@@ -66,10 +66,11 @@ public sealed class ReproduceCommandTests
     }
 
     [Fact]
-    public void Table3_on_data_that_is_not_an_image_set_is_refused_in_one_line()
+    public void Table3_on_data_that_is_neither_an_image_nor_a_text_set_is_refused_in_one_line()
     {
         var run = CliProcess.Run("reproduce", "table3", "--data", "table2-linear");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--data must be mnist or fashion-mnist", run.Stderr);
+        Assert.Contains("--data must be mnist, fashion-mnist, llm-act, text-emb, glove; got 'table2-linear'", run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
     }
 }
