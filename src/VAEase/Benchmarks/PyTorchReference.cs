@@ -10,14 +10,30 @@ public sealed class PyTorchReference : IDisposable
 {
     private readonly Process process;
 
-    private PyTorchReference(Process process, int threads)
+    private PyTorchReference(Process process, int threads, long parameters, double flops)
     {
         this.process = process;
         Threads = threads;
+        Parameters = parameters;
+        Flops = flops;
     }
 
-    /// <summary>PyTorch's intra-op threads, the faster of 1 and the bench's count (OpenBLAS always gets the bench's count).</summary>
+    /// <summary>PyTorch's intra-op threads: the faster of 1 and the bench's count, or the bench's count for a
+    /// slow step (OpenBLAS always gets the bench's count).</summary>
     public int Threads { get; }
+
+    /// <summary>Trainable parameters of the reference's model: must equal ours.</summary>
+    public long Parameters { get; }
+
+    /// <summary>FLOPs of one step counted from the layers PyTorch ran: must equal <see cref="Training.StepCost.Flops"/>.</summary>
+    public double Flops { get; }
+
+    /// <summary>The environment the reference runs in besides OPENBLAS_NUM_THREADS: the native-heap settings
+    /// of the `vaease` launcher (<see cref="Training.NativeHeap.Environment"/>), or the values this process
+    /// was started with, so that both sides allocate alike. (PyTorch 1.13 has no THP_MEM_ALLOC_ENABLE; it is
+    /// passed but ignored there.)</summary>
+    public static IReadOnlyDictionary<string, string> HeapEnvironment =>
+        Training.NativeHeap.Environment.ToDictionary(e => e.Key, e => Environment.GetEnvironmentVariable(e.Key) is { Length: > 0 } own ? own : e.Value);
 
     /// <summary>The interpreter that has Debian's python3-torch: the system python3, not one on PATH
     /// (a pyenv or venv python3 usually lacks torch).</summary>
@@ -41,24 +57,69 @@ public sealed class PyTorchReference : IDisposable
         }
     }
 
-    public static PyTorchReference Start(string python, string script, BenchConfig config, int threads)
+    /// <summary>Starts the reference of a configuration and waits until it has warmed up.</summary>
+    /// <param name="python">The interpreter (<see cref="DefaultPython"/>).</param>
+    /// <param name="script">bench/reference.py.</param>
+    /// <param name="config">The configuration, whose model the script mirrors.</param>
+    /// <param name="threads">The bench's thread count.</param>
+    /// <param name="dataFile">The IDX images the step reads (as <see cref="StepBenchmark.DataFile"/>), or null for random data.</param>
+    /// <param name="warmup">Steps to run before it reports ready; a slow step also skips the probe of thread counts.</param>
+    /// <param name="mkldnn">PyTorch's oneDNN switch (torch.backends.mkldnn.enabled); null keeps PyTorch's default (on).</param>
+    public static PyTorchReference Start(string python, string script, BenchConfig config, int threads, string? dataFile, int warmup, bool? mkldnn)
     {
-        var m = config.Model;
-        string json = Json.Serialize(new
-        {
-            kind = Json.Name(m.Kind), input_dim = m.InputDim, latent = m.Latent, encoder = Json.Name(m.Encoder), decoder = Json.Name(m.Decoder),
-            variance_bound = Json.Name(m.VarianceBound), log_gamma_init = m.LogGammaInit, top_k = m.TopK, m.L1, m.L2, log_eps = m.LogEps,
-            batch_size = config.BatchSize, learning_rate = config.LearningRate, threads,
-        });
+        var settings = Settings(config);
+        settings["threads"] = threads;
+        settings["probe_threads"] = !config.SlowStep;
+        settings["warmup"] = warmup;
+        settings["mkldnn"] = mkldnn;
+        settings["data_file"] = dataFile;
+        string json = Json.Serialize(settings);
         var start = new ProcessStartInfo(python, [script, json])
         {
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false,
             Environment = { ["OPENBLAS_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture) },
         };
+        foreach (var (key, value) in HeapEnvironment) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new VAEaseException("could not start python3");
         string[] ready = (process.StandardOutput.ReadLine() ?? "").Split(' ');
-        if (ready.Length != 2 || ready[0] != "ready") throw new VAEaseException($"bench/reference.py did not start (it said: {string.Join(' ', ready)})");
-        return new PyTorchReference(process, int.Parse(ready[1], CultureInfo.InvariantCulture));
+        if (ready.Length != 4 || ready[0] != "ready")
+        {
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
+            throw new VAEaseException($"bench/reference.py did not start (it said: {string.Join(' ', ready)})");
+        }
+        return new PyTorchReference(process, int.Parse(ready[1], CultureInfo.InvariantCulture), long.Parse(ready[2], CultureInfo.InvariantCulture),
+            double.Parse(ready[3], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Parameter count and step FLOPs of each configuration's model as the reference builds it
+    /// (<c>reference.py --describe</c>): one interpreter for all, no training.</summary>
+    public static IReadOnlyList<(long Parameters, double Flops)> Describe(string python, string script, IReadOnlyList<BenchConfig> configs)
+    {
+        var start = new ProcessStartInfo(python, [script, "--describe", Json.Serialize(configs.Select(Settings))])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        using var process = Process.Start(start) ?? throw new VAEaseException("could not start python3");
+        string[] lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0 || lines.Length != configs.Count)
+            throw new VAEaseException($"bench/reference.py --describe failed: {errors.Trim().Split('\n').LastOrDefault()}");
+        return lines.Select(line => line.Split(' ')).Select(f => (long.Parse(f[0], CultureInfo.InvariantCulture), double.Parse(f[1], CultureInfo.InvariantCulture))).ToArray();
+    }
+
+    /// <summary>The model, data and optimiser settings the script mirrors.</summary>
+    private static Dictionary<string, object?> Settings(BenchConfig config)
+    {
+        var m = config.Model;
+        return new Dictionary<string, object?>
+        {
+            ["kind"] = Json.Name(m.Kind), ["input_dim"] = m.InputDim, ["latent"] = m.Latent, ["encoder"] = Json.Name(m.Encoder),
+            ["decoder"] = Json.Name(m.Decoder), ["variance_bound"] = Json.Name(m.VarianceBound), ["log_gamma_init"] = m.LogGammaInit,
+            ["top_k"] = m.TopK, ["l1"] = m.L1, ["l2"] = m.L2, ["log_eps"] = m.LogEps, ["batch_size"] = config.BatchSize,
+            ["learning_rate"] = config.LearningRate, ["data"] = config.ImageSet is null ? "normal" : "uniform",
+        };
     }
 
     /// <summary>Runs <paramref name="steps"/> steps in PyTorch and returns their wall time in seconds.</summary>

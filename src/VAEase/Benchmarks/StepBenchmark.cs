@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 using TorchSharp.Modules;
+using VAEase.Data;
 using VAEase.Evaluation;
 using VAEase.Models;
 using VAEase.Training;
@@ -30,10 +31,21 @@ public sealed class StepBenchmark : IDisposable
         model.Noise = noise;
         optimizer = new AdamOptimizer(model.parameters());
         batches = batchesOfData;
-        data = randn(config.BatchSize * (long)batchesOfData, config.Model.InputDim);
+        long rows = config.BatchSize * (long)batchesOfData;
+        (data, DataFile) = Data(config, rows);
         order = arange(data.shape[0]);
         Flops = StepCost.Flops(model, config.BatchSize);
+        Parameters = model.parameters().Sum(p => p.numel());
     }
+
+    /// <summary>The IDX file whose first images are the data, or null for random data (see <see cref="BenchConfig.ImageSet"/>).</summary>
+    public string? DataFile { get; }
+
+    /// <summary>What the step reads, for the report.</summary>
+    public string DataDescription => Config.ImageSet is null ? "standard normal" : DataFile is null ? $"uniform random {Config.ImageSet}-shaped images ({Config.ImageSet} is not installed)" : $"{Config.ImageSet} training images";
+
+    /// <summary>Trainable parameters of the model.</summary>
+    public long Parameters { get; }
 
     public BenchConfig Config { get; }
 
@@ -69,6 +81,15 @@ public sealed class StepBenchmark : IDisposable
             times.Add(clock.Elapsed.TotalSeconds);
         }
         return 2.0 * n * n * n / Summary.Of(times).Median / 1e9;
+    }
+
+    private static (Tensor Data, string? File) Data(BenchConfig config, long rows)
+    {
+        if (config.ImageSet is null) return (randn(rows, config.Model.InputDim), null);
+        if (MatrixSources.FindImageSet(config.ImageSet) is not { } folder) return (rand(rows, config.Model.InputDim), null);
+        using Dataset images = MatrixSources.LoadImageSet(config.ImageSet, "train", config.ImageSet);
+        if (images.Dim != config.Model.InputDim) throw new VAEaseException($"{config.ImageSet} has d = {images.Dim}, the {config.Name} model expects {config.Model.InputDim}");
+        return (images.X.narrow(0, 0, Math.Min(rows, images.Count)).clone(), MatrixSources.FileIn(folder, MatrixSources.ImageFiles[0]));
     }
 
     public void Dispose()

@@ -37,6 +37,9 @@ public sealed class ConvDecoder : Module<Tensor, Tensor>, IConvCost
         }
     }
 
+    /// <summary>The first up-block's transposed conv, at (side/4)^2 input pixels.</summary>
+    public double InputConvMultiplyAdds => side / 4 * (side / 4) * Channels * Channels * 16;
+
     public override Tensor forward(Tensor code)
     {
         Tensor h = dense.forward(code).view(-1, Channels, side / 4, side / 4);

@@ -32,9 +32,12 @@ public sealed class ConvEncoder : Module<Tensor, Tensor>, IConvCost
         get
         {
             double full = side * side, half = full / 4, quarter = full / 16;
-            return full * 16 * 9 + half * (16 * 16 * 9 * 2 + 16 * 16) + quarter * (32 * 16 * 9 + 32 * 32 * 9 + 32 * 16);
+            return InputConvMultiplyAdds + half * (16 * 16 * 9 * 2 + 16 * 16) + quarter * (32 * 16 * 9 + 32 * 32 * 9 + 32 * 16);
         }
     }
+
+    /// <summary>The stem, Conv3x3(1->16) at side^2.</summary>
+    public double InputConvMultiplyAdds => side * side * 16 * 9;
 
     public override Tensor forward(Tensor x)
     {

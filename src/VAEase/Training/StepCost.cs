@@ -7,21 +7,26 @@ namespace VAEase.Training;
 /// <summary>The matmul and convolution work of one training step, and the thread count it calls for.</summary>
 public static class StepCost
 {
-    /// <summary>Matmul FLOPs of one training step (forward + backward) of every Linear layer: 2 B in out
-    /// forward, as much again for the weight gradient, and for the input gradient of every layer but the
-    /// encoder's first (whose input, the data, needs none); convolutions (<see cref="IConvCost"/>) count 3 x 2 B MACs.</summary>
+    /// <summary>Matmul FLOPs of one training step (forward + backward) of every Linear layer and convolution:
+    /// 2 B MACs forward, as much again for the weight gradient, and for the input gradient of every layer but
+    /// the encoder's first (whose input, the data, needs none). Convolutions are counted by their network
+    /// (<see cref="IConvCost"/>); bench/reference.py counts the same from the layers PyTorch runs.</summary>
     public static double Flops(SparseAutoencoder model, int batchSize)
     {
         double flops = 0;
         bool dataLayerSeen = false;
         foreach (var (name, module) in model.named_modules())
         {
-            if (module is IConvCost conv) flops += 3 * 2.0 * batchSize * conv.ConvMultiplyAdds;
-            if (module is not Linear linear) continue;
-            long[] shape = linear.weight!.shape; // [out, in]
+            if (module is not (IConvCost or Linear)) continue;
             bool dataLayer = !dataLayerSeen && name.StartsWith("encoder", StringComparison.Ordinal);
             dataLayerSeen |= dataLayer;
-            flops += 2.0 * batchSize * shape[0] * shape[1] * (dataLayer ? 2 : 3);
+            if (module is IConvCost conv)
+                flops += 2.0 * batchSize * (3 * conv.ConvMultiplyAdds - (dataLayer ? conv.InputConvMultiplyAdds : 0));
+            else if (module is Linear linear)
+            {
+                long[] shape = linear.weight!.shape; // [out, in]
+                flops += 2.0 * batchSize * shape[0] * shape[1] * (dataLayer ? 2 : 3);
+            }
         }
         return flops;
     }
