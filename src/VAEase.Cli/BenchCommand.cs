@@ -90,7 +90,7 @@ public static class BenchCommand
                                   $"{row.AchievedGflops,9:F1}{row.FractionOfGemm,9:P0}");
             }
         set_num_threads(threads);
-        long peakRss = PeakRssBytes();
+        long peakRss = ProcessMemory.PeakRssBytes();
         Console.WriteLine($"threads: ours / PyTorch's intra-op (each side's faster setting; OpenBLAS on {threads}); GEMM fraction is of the {threads}-thread rate");
         Console.WriteLine($"peak RSS of this process: {peakRss / (1024.0 * 1024):F0} MiB");
         if (parse.GetValue(JsonPath) is { } path)
@@ -103,14 +103,5 @@ public static class BenchCommand
             Console.Error.WriteLine($"wrote {path}");
         }
         return 0;
-    }
-
-    /// <summary>VmHWM of /proc/self/status, or 0 where there is none.</summary>
-    private static long PeakRssBytes()
-    {
-        const string path = "/proc/self/status";
-        if (!File.Exists(path)) return 0;
-        string? line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 }

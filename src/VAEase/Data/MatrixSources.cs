@@ -27,13 +27,23 @@ public static class MatrixSources
     private const int ChunkBytes = 1 << 22;
 
     /// <summary>One contiguous block of rows in a file: dtype F32, F16, BF16 or F64, little-endian, C order.</summary>
-    private sealed record Part(string File, long Offset, string ElementType, long Rows, int Dim);
+    internal sealed record Part(string File, long Offset, string ElementType, long Rows, int Dim);
 
     public static (long Rows, int Dim) NpyShape(string path) => Shape([NpyPart(path)]);
 
     public static (long Rows, int Dim) SafeTensorsShape(string path, string? tensor) => Shape([SafeTensorsPart(path, tensor)]);
 
     public static (long Rows, int Dim) ShardsShape(string dir, string? tensor) => Shape(ShardParts(dir, tensor));
+
+    /// <summary>The row blocks of a file kind ("npy", "safetensors" or "shards"), headers fully checked, for
+    /// <see cref="MappedMatrix"/>.</summary>
+    internal static IReadOnlyList<Part> Parts(string kind, string location, string? tensor) => kind switch
+    {
+        "npy" => [NpyPart(location)],
+        "safetensors" => [SafeTensorsPart(location, tensor)],
+        "shards" => ShardParts(location, tensor),
+        _ => throw new ArgumentException($"'{kind}' is not a file kind", nameof(kind)),
+    };
 
     public static Dataset LoadNpy(string path, string? labels, string name) => Load([NpyPart(path)], labels, name, path);
 
@@ -229,8 +239,9 @@ public static class MatrixSources
 
     /// <summary>Decodes <paramref name="rows"/> rows of little-endian F32, F16, BF16 or F64 values from
     /// the stream into rows [firstRow, firstRow + rows) of <paramref name="destination"/> [N, d]
-    /// float32, chunk by chunk; a NaN or infinite value (after conversion) names the file's row.</summary>
-    internal static void ReadRows(Stream stream, string elementType, Tensor destination, long firstRow, long rows, string file)
+    /// float32, chunk by chunk; a NaN or infinite value (after conversion) names the file's row, counting
+    /// the stream's first row as row <paramref name="fileRow"/> of the file.</summary>
+    internal static void ReadRows(Stream stream, string elementType, Tensor destination, long firstRow, long rows, string file, long fileRow = 0)
     {
         int width = SafeTensors.Width(elementType);
         int dim = (int)destination.shape[1];
@@ -243,12 +254,12 @@ public static class MatrixSources
             int take = (int)Math.Min(chunkRows, rows - done);
             var bytes = raw.AsSpan(0, (int)(take * rowBytes));
             int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (got < bytes.Length) throw new VAEaseException($"{file}: truncated: the data ends in row {done + got / rowBytes} of {rows}");
+            if (got < bytes.Length) throw new VAEaseException($"{file}: truncated: the data ends in row {fileRow + done + got / rowBytes} of {fileRow + rows}");
             var chunk = values.AsSpan(0, take * dim);
             Decode(bytes, elementType, chunk);
             using var part = tensor(take == chunkRows ? values : chunk.ToArray(), [take, dim]);
             using (var finite = isfinite(part).all())
-                if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, chunk, done, dim);
+                if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, chunk, fileRow + done, dim);
             using var slot = destination.narrow(0, firstRow + done, take);
             slot.copy_(part);
         }
