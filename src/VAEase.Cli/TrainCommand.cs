@@ -90,7 +90,7 @@ public static class TrainCommand
     {
         Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, CheckpointEvery,
             Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize];
-        if (configOptions.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
+        if (configOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
             throw new VAEaseException($"--resume continues with {Path.Combine(outDir, ModelStore.ConfigFile)}; {given.Name} cannot change it");
         string path = Path.Combine(outDir, ModelStore.ConfigFile);
         if (!File.Exists(path)) throw new VAEaseException($"nothing to resume in {outDir} ({ModelStore.ConfigFile} is missing)");
@@ -142,7 +142,7 @@ public static class TrainCommand
         StreamConfig? stream = parse.GetValue(Stream) ? file ?? new StreamConfig() : file;
         if (stream is null)
         {
-            if (new Option[] { ShuffleBuffer, StreamBlock, EvalRows }.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
+            if (new Option[] { ShuffleBuffer, StreamBlock, EvalRows }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
                 throw new VAEaseException($"{given.Name} applies to streamed data; add --stream");
             return null;
         }
