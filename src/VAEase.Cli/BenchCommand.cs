@@ -26,6 +26,7 @@ public static class BenchCommand
         {
             JsonPath, Configs, Models, Rounds, RoundSeconds, Python, NoReference, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
+        foreach (Option option in BenchMemory.Options) command.Options.Add(option);
         command.SetAction(Run);
         return command;
     }
@@ -38,6 +39,7 @@ public static class BenchCommand
     private static int Run(ParseResult parse)
     {
         Device device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
+        if (parse.GetValue(BenchMemory.Only)) return BenchMemory.RunOnly(parse, parse.GetValue(JsonPath));
         int rounds = parse.GetValue(Rounds);
         double roundSeconds = parse.GetValue(RoundSeconds);
         if (rounds < 1 || roundSeconds <= 0) throw new VAEaseException("--rounds must be >= 1 and --round-seconds > 0");
@@ -93,12 +95,13 @@ public static class BenchCommand
         long peakRss = ProcessMemory.PeakRssBytes();
         Console.WriteLine($"threads: ours / PyTorch's intra-op (each side's faster setting; OpenBLAS on {threads}); GEMM fraction is of the {threads}-thread rate");
         Console.WriteLine($"peak RSS of this process: {peakRss / (1024.0 * 1024):F0} MiB");
+        IReadOnlyList<MemoryRow>? memory = BenchMemory.Run(parse);
         if (parse.GetValue(JsonPath) is { } path)
         {
             Json.Write(path, new
             {
                 command = "bench", versions = Versions.All, threads, gemm_gflops = gemm, reference = referenceName,
-                rounds, round_seconds = roundSeconds, peak_rss_bytes = peakRss, results = rows,
+                rounds, round_seconds = roundSeconds, peak_rss_bytes = peakRss, results = rows, memory,
             });
             Console.Error.WriteLine($"wrote {path}");
         }

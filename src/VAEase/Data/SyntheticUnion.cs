@@ -44,8 +44,7 @@ public static class SyntheticUnion
     public static long[] WriteLinearUnion(string path, int d, int[] dims, long n, long seed)
     {
         long[] labels = [];
-        NpyReader.WriteMatrix(path, n, d, stream => labels = LinearUnionChunks(d, dims, n, seed, (_, rows) =>
-            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.data<float>().ToArray().AsSpan()))));
+        NpyReader.WriteMatrix(path, n, d, stream => labels = LinearUnionChunks(d, dims, n, seed, (_, rows) => stream.Write(rows.bytes)));
         return labels;
     }
 
