@@ -6,16 +6,16 @@ namespace VAEase.Tests.Data;
 
 public sealed class NormalizationTests : IDisposable
 {
-    private readonly string dir = Directory.CreateTempSubdirectory("vaease-norm-").FullName;
+    private readonly Plotting.TempFolder dir = new();
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => dir.Dispose();
 
     [Fact]
     public void Statistics_streamed_block_by_block_equal_the_in_memory_mean_and_scale_of_the_training_rows()
     {
         using Dataset union = SyntheticUnion.LinearUnion(8, [3, 3], 3000, seed: 5);
         using Tensor shifted = union.X * 0.5f + 100f; // a large mean against the spread: no cancellation allowed
-        string path = Path.Combine(dir, "x.npy");
+        string path = dir.File("x.npy");
         NpyReader.Write(path, shifted);
         using var mapped = DataSpec.OpenMapped($"npy:{path}");
         var (trainBlocks, _) = StreamOrder.Split(mapped.Rows, 64, 0.1, 1, "x");
@@ -40,11 +40,11 @@ public sealed class NormalizationTests : IDisposable
         using Dataset union = SyntheticUnion.LinearUnion(4, [2], 500, seed: 1);
         using Normalization center = Normalization.Of(NormalizeMode.Center, union.X)!;
         Assert.Equal(1f, center.Scale);
-        center.Save(dir);
-        using Normalization loaded = Normalization.Load(dir, NormalizeMode.Center, 4)!;
+        center.Save(dir.Path);
+        using Normalization loaded = Normalization.Load(dir.Path, NormalizeMode.Center, 4)!;
         Assert.True(Same(loaded.Mean, center.Mean));
         Assert.Null(Normalization.Of(NormalizeMode.None, union.X));
-        var wrongDim = Assert.Throws<VAEaseException>(() => Normalization.Load(dir, NormalizeMode.Center, 5));
+        var wrongDim = Assert.Throws<VAEaseException>(() => Normalization.Load(dir.Path, NormalizeMode.Center, 5));
         Assert.Contains("expected mean [5]", wrongDim.Message);
     }
 }

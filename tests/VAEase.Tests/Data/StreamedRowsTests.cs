@@ -11,22 +11,36 @@ public sealed class StreamedRowsTests : IDisposable
 {
     private const int Rows = 1000, Dim = 6, Block = 16, Buffer = 64, BatchSize = 50;
     private static readonly StreamConfig Config = new() { BlockRows = Block, ShuffleBuffer = Buffer };
-    private readonly string dir = Directory.CreateTempSubdirectory("vaease-stream-").FullName;
+    private readonly Plotting.TempFolder dir = new();
+    private readonly string path;
+    private readonly Tensor x;
+    private readonly MappedMatrix mapped;
+    private readonly long[] trainBlocks;
+    private readonly StreamedRows rows;
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
-
-    /// <summary>A linear union [Rows, Dim] whose column 0 is the row index, so a streamed row tells where it came from.</summary>
-    private (string Path, Tensor X) IndexedFile(string name = "x.npy")
+    /// <summary>A linear union [Rows, Dim] whose column 0 is the row index, so a streamed row tells where it came from,
+    /// streamed with 16-row blocks through a 64-row buffer.</summary>
+    public StreamedRowsTests()
     {
         using Dataset union = SyntheticUnion.LinearUnion(Dim, [2, 2], Rows, seed: 3);
-        Tensor x = union.X.clone();
+        x = union.X.clone();
         x.select(1, 0).copy_(arange(Rows, dtype: ScalarType.Float32));
-        string path = Path.Combine(dir, name);
+        path = dir.File("x.npy");
         NpyReader.Write(path, x);
-        return (path, x);
+        mapped = DataSpec.OpenMapped($"npy:{path}");
+        (trainBlocks, _) = StreamOrder.Split(Rows, Block, 0.1, seed: 1, "x");
+        rows = new StreamedRows(mapped, trainBlocks, Config, null);
     }
 
-    private static Tensor Epoch(StreamedRows rows, int epoch, int startBatch = 0, long seed = 1) =>
+    public void Dispose()
+    {
+        rows.Dispose();
+        mapped.Dispose();
+        x.Dispose();
+        dir.Dispose();
+    }
+
+    private Tensor Epoch(int epoch, int startBatch = 0, long seed = 1) =>
         cat(rows.Epoch(seed, epoch, BatchSize, startBatch).ToList(), 0);
 
     private static long[] Ids(Tensor rows) => Array.ConvertAll(rows.select(1, 0).data<float>().ToArray(), v => (long)v);
@@ -34,33 +48,22 @@ public sealed class StreamedRowsTests : IDisposable
     [Fact]
     public void Given_a_file_when_an_epoch_is_streamed_then_every_training_row_comes_once_with_the_file_values()
     {
-        var (path, x) = IndexedFile();
-        using (x)
-        using (var mapped = DataSpec.OpenMapped($"npy:{path}"))
-        {
-            var (trainBlocks, testBlocks) = StreamOrder.Split(Rows, Block, 0.1, seed: 1, "x");
-            Assert.Equal(6, testBlocks.Length); // round(63 blocks * 0.1)
-            using var rows = new StreamedRows(mapped, trainBlocks, Config, null);
-            long[] expected = trainBlocks.SelectMany(b => Enumerable.Range(0, (int)StreamOrder.Block(b, Rows, Block).Count).Select(i => b * Block + i)).ToArray();
-            Assert.Equal(expected.Length, rows.Count);
+        var (_, testBlocks) = StreamOrder.Split(Rows, Block, 0.1, seed: 1, "x");
+        Assert.Equal(6, testBlocks.Length); // round(63 blocks * 0.1)
+        long[] expected = trainBlocks.SelectMany(b => Enumerable.Range(0, (int)StreamOrder.Block(b, Rows, Block).Count).Select(i => b * Block + i)).ToArray();
+        Assert.Equal(expected.Length, rows.Count);
 
-            using Tensor epoch = Epoch(rows, 0);
-            long[] ids = Ids(epoch);
-            Assert.Equal(expected, ids.Order());
-            using Tensor original = x.index_select(0, tensor(ids));
-            Assert.True(Same(original, epoch), "streamed rows differ from the file's rows");
-        }
+        using Tensor epoch = Epoch(0);
+        long[] ids = Ids(epoch);
+        Assert.Equal(expected, ids.Order());
+        using Tensor original = x.index_select(0, tensor(ids));
+        Assert.True(Same(original, epoch), "streamed rows differ from the file's rows");
     }
 
     [Fact]
     public void The_order_is_a_function_of_seed_and_epoch_and_differs_between_epochs()
     {
-        var (path, x) = IndexedFile();
-        x.Dispose();
-        using var mapped = DataSpec.OpenMapped($"npy:{path}");
-        var (trainBlocks, _) = StreamOrder.Split(Rows, Block, 0.1, seed: 1, "x");
-        using var rows = new StreamedRows(mapped, trainBlocks, Config, null);
-        using Tensor first = Epoch(rows, 0), again = Epoch(rows, 0), second = Epoch(rows, 1), otherSeed = Epoch(rows, 0, seed: 2);
+        using Tensor first = Epoch(0), again = Epoch(0), second = Epoch(1), otherSeed = Epoch(0, seed: 2);
         Assert.Equal(Ids(first), Ids(again));
         Assert.NotEqual(Ids(first), Ids(second));
         Assert.NotEqual(Ids(first), Ids(otherSeed));
@@ -70,13 +73,8 @@ public sealed class StreamedRowsTests : IDisposable
     [Fact]
     public void Each_shuffle_window_holds_at_most_buffer_rows_from_at_most_buffer_over_block_blocks()
     {
-        var (path, x) = IndexedFile();
-        x.Dispose();
-        using var mapped = DataSpec.OpenMapped($"npy:{path}");
-        var (trainBlocks, _) = StreamOrder.Split(Rows, Block, 0.1, seed: 1, "x");
-        using var rows = new StreamedRows(mapped, trainBlocks, Config, null);
         Assert.Equal(Buffer, rows.BufferRows);
-        using Tensor epoch = Epoch(rows, 0);
+        using Tensor epoch = Epoch(0);
         long[] ids = Ids(epoch);
         // Blocks are full except the file's last one, so windows are the consecutive Buffer-row stretches (one may be short).
         long offset = 0;
@@ -97,11 +95,6 @@ public sealed class StreamedRowsTests : IDisposable
     [InlineData(16)] // the last batch
     public void Starting_at_batch_k_serves_exactly_batches_k_onwards_of_the_whole_epoch(int startBatch)
     {
-        var (path, x) = IndexedFile();
-        x.Dispose();
-        using var mapped = DataSpec.OpenMapped($"npy:{path}");
-        var (trainBlocks, _) = StreamOrder.Split(Rows, Block, 0.1, seed: 1, "x");
-        using var rows = new StreamedRows(mapped, trainBlocks, Config, null);
         List<Tensor> whole = rows.Epoch(1, 2, BatchSize, 0).ToList(), rest = rows.Epoch(1, 2, BatchSize, startBatch).ToList();
         Assert.Equal(Batching.PerEpoch(rows.Count, BatchSize), whole.Count);
         Assert.Equal(whole.Count - startBatch, rest.Count);
@@ -115,14 +108,14 @@ public sealed class StreamedRowsTests : IDisposable
     {
         Half[] halves = Enumerable.Range(0, 40 * 3).Select(i => (Half)(i * 0.25f - 7)).ToArray();
         ushort[] brains = Enumerable.Range(0, 40 * 3).Select(i => (ushort)(BitConverter.SingleToInt32Bits(i * 0.5f - 3) >> 16)).ToArray();
-        Directory.CreateDirectory(Path.Combine(dir, "shards"));
+        Directory.CreateDirectory(dir.File("shards"));
         foreach (var (file, dtype, bytes) in new[] { ("h.safetensors", "F16", NpyReaderTests.Bytes(halves)), (Path.Combine("shards", "a.safetensors"), "BF16", NpyReaderTests.Bytes(brains)), (Path.Combine("shards", "b.safetensors"), "BF16", NpyReaderTests.Bytes(brains)) })
-            SafeTensors.Write(Path.Combine(dir, file), [new SafeTensors.Layout("acts", dtype, [40, 3])], null, s => s.Write(bytes));
-        foreach (string spec in new[] { $"safetensors:{Path.Combine(dir, "h.safetensors")}", $"shards:{Path.Combine(dir, "shards")}" })
+            SafeTensors.Write(dir.File(file), [new SafeTensors.Layout("acts", dtype, [40, 3])], null, s => s.Write(bytes));
+        foreach (string spec in new[] { $"safetensors:{dir.File("h.safetensors")}", $"shards:{dir.File("shards")}" })
         {
             using Dataset loaded = DataSpec.Load(spec);
-            using var mapped = DataSpec.OpenMapped(spec);
-            using Dataset streamed = mapped.Load([(0, 25), (25, mapped.Rows - 25)]); // the shards' second range crosses the file boundary
+            using var file = DataSpec.OpenMapped(spec);
+            using Dataset streamed = file.Load([(0, 25), (25, file.Rows - 25)]); // the shards' second range crosses the file boundary
             Assert.True(Same(loaded.X, streamed.X), spec);
         }
     }
@@ -130,20 +123,17 @@ public sealed class StreamedRowsTests : IDisposable
     [Fact]
     public void A_non_finite_value_is_a_one_line_error_naming_the_file_and_its_row()
     {
-        var (path, x) = IndexedFile();
-        using (x)
+        string bad = dir.File("bad.npy"), shards = dir.File("shards");
+        x[700, 3] = tensor(float.NaN);
+        NpyReader.Write(bad, x);
+        Directory.CreateDirectory(shards);
+        NpyReader.Write(Path.Combine(shards, "0.npy"), x.narrow(0, 0, 500));
+        NpyReader.Write(Path.Combine(shards, "1.npy"), x.narrow(0, 500, 500));
+        foreach (var (spec, file, row) in new[] { ($"npy:{bad}", bad, 700), ($"shards:{shards}", Path.Combine(shards, "1.npy"), 200) })
         {
-            x[700, 3] = tensor(float.NaN);
-            NpyReader.Write(path, x);
-            Directory.CreateDirectory(Path.Combine(dir, "shards"));
-            NpyReader.Write(Path.Combine(dir, "shards", "0.npy"), x.narrow(0, 0, 500));
-            NpyReader.Write(Path.Combine(dir, "shards", "1.npy"), x.narrow(0, 500, 500));
-        }
-        foreach (var (spec, file, row) in new[] { ($"npy:{path}", path, 700), ($"shards:{Path.Combine(dir, "shards")}", Path.Combine(dir, "shards", "1.npy"), 200) })
-        {
-            using var mapped = DataSpec.OpenMapped(spec);
+            using var streamed = DataSpec.OpenMapped(spec);
             var error = Assert.Throws<VAEaseException>(() =>
-                StreamedRows.ForEachBlock(mapped, Enumerable.Range(0, 63).Select(b => (long)b), Block, _ => { }));
+                StreamedRows.ForEachBlock(streamed, Enumerable.Range(0, 63).Select(b => (long)b), Block, _ => { }));
             Assert.Equal($"{file}: row {row} has a non-finite value at column 3 (NaN); data must be finite", error.Message);
         }
     }

@@ -8,14 +8,6 @@ namespace VAEase.Tests.Training;
 
 public sealed class StreamedTrainingTests
 {
-    sealed class CrashAt(long step) : IProgress<TrainProgress>
-    {
-        public void Report(TrainProgress value)
-        {
-            if (value.Step == step) throw new IOException("simulated crash");
-        }
-    }
-
     [Fact]
     public void A_streamed_run_killed_mid_epoch_and_resumed_ends_with_the_same_weights_and_normalisation()
     {
@@ -31,7 +23,7 @@ public sealed class StreamedTrainingTests
         try
         {
             Train(run, whole, null, resume: false);
-            Assert.Throws<IOException>(() => Train(run, interrupted, new CrashAt(15), resume: false)); // checkpoint at step 12, mid-epoch 2
+            Assert.Throws<IOException>(() => Train(run, interrupted, new CheckpointTests.CrashAt(15), resume: false)); // checkpoint at step 12, mid-epoch 2
             Train(run, interrupted, null, resume: true);
 
             foreach (string file in new[] { ModelStore.WeightsFile, Normalization.File })
