@@ -24,5 +24,6 @@ public sealed record StreamConfig
     }
 
     /// <summary>Blocks per shuffle window.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public int WindowBlocks => ShuffleBuffer / BlockRows;
 }

@@ -46,5 +46,25 @@ public sealed class StreamCliTests
         }
     }
 
+    [Fact]
+    public void The_bench_memory_section_reports_the_peak_rss_of_a_streamed_child_run()
+    {
+        string json = Path.Combine(Path.GetTempPath(), $"vaease-membench-{Guid.NewGuid():N}.json");
+        try
+        {
+            var bench = CliProcess.Run("bench", "--memory-only", "--memory-mb", "8", "--memory-modes", "stream", "--json", json);
+            Assert.True(bench.ExitCode == 0, bench.Stderr);
+            Assert.Contains("peak RSS MiB", bench.Stdout);
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            JsonElement row = doc.RootElement.GetProperty("memory")[0];
+            Assert.Equal(("stream", 4096L, 2L), (row.GetProperty("mode").GetString(), row.GetProperty("rows").GetInt64(), row.GetProperty("steps").GetInt64()));
+            Assert.InRange(row.GetProperty("peak_rss_bytes").GetInt64(), 50L << 20, 6L << 30);
+        }
+        finally
+        {
+            File.Delete(json);
+        }
+    }
+
     private static string CodeExportActive(string codes) => VAEase.Export.CodeExport.ActiveDimsPath(codes);
 }
