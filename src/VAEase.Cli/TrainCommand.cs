@@ -61,7 +61,6 @@ public static class TrainCommand
         if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new VAEaseException($"output folder {outDir} is not empty (use a new folder, or --resume to continue the run in it)");
 
-        run.Stream?.Validate();
         using (RunData data = RunData.Open(run, outDir))
         {
             IBatchSource train = data.Train;
@@ -132,8 +131,8 @@ public static class TrainCommand
             AlignRestarts = parse.GetValue(AlignRestarts) ?? t.AlignRestarts,
             CheckpointEvery = parse.GetValue(CheckpointEvery) ?? t.CheckpointEvery,
         };
-        return run with { Model = m, Training = t, Stream = StreamOptions(parse, run.Stream), Normalize = parse.GetValue(Normalize) is { } n ? Naming.Parse<NormalizeMode>(n, "normalisation") : run.Normalize };
-        // validated once the data has set the input dimension
+        NormalizeMode normalize = parse.GetValue(Normalize) is { } n ? Naming.Parse<NormalizeMode>(n, "normalisation") : run.Normalize;
+        return run with { Model = m, Training = t, Stream = StreamOptions(parse, run.Stream), Normalize = normalize }; // validated once the data has set the input dimension
     }
 
     /// <summary>The stream settings: --stream (or the --config file's) with the size options applied; the size options need streaming.</summary>

@@ -38,6 +38,7 @@ public sealed class RunData : IDisposable
     /// it has them (a resumed run), else computed from the training rows in one pass and saved there.</summary>
     public static RunData Open(RunConfig run, string? outDir)
     {
+        run.Stream?.Validate();
         if (run.Stream is { } stream) return OpenStreamed(run, stream, outDir);
         var (train, test) = DataSpec.LoadTrainTest(run.Data, run.Training.TestFraction, run.Training.Seed);
         try
@@ -73,7 +74,7 @@ public sealed class RunData : IDisposable
     public static Dataset HeldOut(RunConfig run, Normalization? normalization)
     {
         Dataset held;
-        if (run.Stream is { } stream)
+        if (run.Stream?.Validate() is { } stream)
         {
             using MappedMatrix mapped = DataSpec.OpenMapped(run.Data);
             var (_, testBlocks) = StreamOrder.Split(mapped.Rows, stream.BlockRows, run.Training.TestFraction, run.Training.Seed, mapped.Name);
