@@ -56,7 +56,7 @@ public sealed class Normalization : IDisposable
     public static Normalization? Compute(NormalizeMode mode, int dim, Action<Action<Tensor>> feed)
     {
         if (mode == NormalizeMode.None) return null;
-        var stats = new Moments(dim);
+        var stats = new RowMoments(dim);
         feed(stats.Add);
         if (stats.Rows < 2) throw new VAEaseException($"normalisation needs at least 2 rows, got {stats.Rows}");
         double meanSquare = stats.SquaredDeviations / (stats.Rows * (double)dim);
@@ -67,14 +67,7 @@ public sealed class Normalization : IDisposable
     }
 
     /// <summary>The statistics of an in-memory matrix [n, d], fed in chunks as a stream would be.</summary>
-    public static Normalization? Of(NormalizeMode mode, Tensor x) => Compute(mode, (int)x.shape[1], add =>
-    {
-        for (long start = 0; start < x.shape[0]; start += 65_536)
-        {
-            using Tensor chunk = x.slice(0, start, Math.Min(start + 65_536, x.shape[0]), 1);
-            add(chunk);
-        }
-    });
+    public static Normalization? Of(NormalizeMode mode, Tensor x) => Compute(mode, (int)x.shape[1], add => RowMoments.ForEachChunk(x, add));
 
     public void Save(string dir)
     {
@@ -101,38 +94,4 @@ public sealed class Normalization : IDisposable
     }
 
     public void Dispose() => Mean.Dispose();
-
-    /// <summary>Mean and total squared deviation of rows added block by block, in float64, merged with Chan et al.'s
-    /// pairwise update (no cancellation when the mean is large against the spread).</summary>
-    private sealed class Moments(int dim)
-    {
-        public double[] Mean { get; } = new double[dim];
-        public double SquaredDeviations { get; private set; }
-        public long Rows { get; private set; }
-
-        public void Add(Tensor rows)
-        {
-            long m = rows.shape[0];
-            if (m == 0) return;
-            double[] blockMean;
-            double blockSquares;
-            using (var scope = NewDisposeScope())
-            {
-                Tensor x = rows.to_type(ScalarType.Float64);
-                Tensor mu = x.mean([0]);
-                blockSquares = (x - mu).square().sum().item<double>();
-                blockMean = mu.data<double>().ToArray();
-            }
-            long n = Rows + m;
-            double between = 0;
-            for (int j = 0; j < dim; j++)
-            {
-                double delta = blockMean[j] - Mean[j];
-                between += delta * delta;
-                Mean[j] += delta * m / n;
-            }
-            SquaredDeviations += blockSquares + between * Rows * m / n;
-            Rows = n;
-        }
-    }
 }
