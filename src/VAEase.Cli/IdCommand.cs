@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VAEase.Data;
+using VAEase.Generative;
 using VAEase.Intrinsic;
 using VAEase.IO;
 using VAEase.Models;
@@ -12,25 +13,27 @@ namespace VAEase.Cli;
 /// per-sample active dims of a trained model.</summary>
 public static class IdCommand
 {
-    /// <summary>Methods that need a trained diffusion (score) model, which vaease does not have yet.</summary>
-    static readonly string[] DiffusionMethods = ["nb", "flipd"];
-
+    static readonly DiffusionEstimatorConfig DiffusionDefaults = new();
     static readonly NeighbourSearchConfig SearchDefaults = new();
 
     static readonly Option<string> Data = new("--data", "-d") { Description = "data spec, e.g. table2-linear or linear:d=12,dims=2+4,n=2000", Required = true };
-    static readonly Option<string> Methods = new("--methods") { Description = "comma-separated: lpca, mle, twonn, vaease (nb and flipd need a diffusion model: not available yet)", DefaultValueFactory = _ => "lpca,mle,twonn,vaease" };
+    static readonly Option<string> Methods = new("--methods") { Description = "comma-separated: lpca, mle, twonn, vaease, nb, flipd (nb and flipd read a score model: --score)", DefaultValueFactory = _ => "lpca,mle,twonn,vaease" };
     static readonly Option<string> ModelDir = new("--model", "-m") { Description = "vaease: a trained VAEase folder (default: train one with the data's recipe, see --out)" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "vaease without --model: where to train (default runs/id/<data>-vaease-seedS-eE; a finished run there with the same config is reused)" };
     static readonly Option<int?> Epochs = new("--epochs") { Description = "vaease without --model: training epochs (default: the recipe's)" };
     static readonly Option<long?> Subsample = new("--subsample") { Description = $"run the k-NN methods on a seeded random subset of N rows (needed above {SearchDefaults.MaxPoints} rows; vaease uses every row)" };
     static readonly Option<long> Seed = new("--seed") { Description = "seeds the subset and the trained model", DefaultValueFactory = _ => 1 };
+    static readonly Option<string> ScoreDir = new("--score") { Description = "nb, flipd: a trained score model folder (`vaease score train`)" };
+    static readonly Option<int> Points = new("--points") { Description = $"nb, flipd: estimate at a seeded random subset of N rows (default {DiffusionDefaults.Points})", DefaultValueFactory = _ => DiffusionDefaults.Points };
+    static readonly Option<double> NbSigma = new("--nb-sigma") { Description = $"nb: noise level of the perturbed copies in the score model's coordinates (default {DiffusionDefaults.NbSigma})", DefaultValueFactory = _ => DiffusionDefaults.NbSigma };
+    static readonly Option<double> FlipdT0 = new("--flipd-t0") { Description = $"flipd: time t0 of the VP SDE (default {DiffusionDefaults.FlipdT0})", DefaultValueFactory = _ => DiffusionDefaults.FlipdT0 };
     static readonly Option<string> JsonPath = new("--json") { Description = "also write the estimates, settings and versions as JSON to this file" };
 
     public static Command Create()
     {
         var command = new Command("id", "Estimate the intrinsic dimension of data: classical k-NN estimators and VAEase's mean active dims, overall and per group.")
         {
-            Data, Methods, ModelDir, Out, Epochs, Subsample, Seed, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
+            Data, Methods, ModelDir, Out, Epochs, Subsample, ScoreDir, Points, NbSigma, FlipdT0, Seed, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         command.SetAction(parse => Cli.WithCancellation(token => Run(parse, token)));
         return command;
@@ -41,10 +44,13 @@ public static class IdCommand
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         string spec = parse.GetValue(Data)!;
         string[] methods = ParseMethods(parse.GetValue(Methods)!);
-        var classical = methods.Where(m => m != ModelEstimate.Method).Select(DimensionEstimation.Create).ToList();
+        var classical = methods.Where(DimensionEstimation.Methods.Contains).Select(DimensionEstimation.Create).ToList();
+        var diffusion = methods.Where(DiffusionEstimators.Methods.Contains).ToList();
         bool withModel = methods.Contains(ModelEstimate.Method);
         if (!withModel && new Option[] { ModelDir, Out, Epochs }.FirstOrDefault(o => parse.GetResult(o) is not null) is { } unused)
             throw new VAEaseException($"{unused.Name} is only used by the {ModelEstimate.Method} method (add it to --methods)");
+        if (diffusion.Count == 0 && new Option[] { ScoreDir, Points, NbSigma, FlipdT0 }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } unusedDiffusion)
+            throw new VAEaseException($"{unusedDiffusion.Name} is only used by the nb and flipd methods (add them to --methods)");
         long seed = parse.GetValue(Seed);
         var search = SearchConfig(parse.GetValue(Subsample), seed);
         DataSpec.Info info = DataSpec.Describe(spec);
@@ -54,6 +60,13 @@ public static class IdCommand
         string? modelDir = parse.GetValue(ModelDir);
         ModelEstimate.Plan? plan = null;
         SparseAutoencoder? model = null;
+        (ScoreNetwork Network, ScoreConfig Config)? score = null;
+        if (diffusion.Count > 0)
+            score = parse.GetValue(ScoreDir) is { } scoreDir ? ScoreRun.Load(scoreDir, device)
+                : throw new VAEaseException($"{string.Join(" and ", diffusion)} read a trained score model: train one with `vaease score train --data {spec} --out DIR` and pass --score DIR");
+        if (score is { } s0 && s0.Config.InputDim != info.Dim)
+            throw new VAEaseException($"the score model expects d = {s0.Config.InputDim} but {spec} has d = {info.Dim}");
+        var diffusionConfig = DiffusionDefaults with { Points = parse.GetValue(Points), NbSigma = parse.GetValue(NbSigma), FlipdT0 = parse.GetValue(FlipdT0), Seed = seed };
         if (withModel && modelDir is not null) model = ModelEstimate.Load(modelDir, spec, info, device);
         else if (withModel) plan = ModelEstimate.PlanTraining(spec, parse.GetValue(Out), parse.GetValue(Epochs), seed);
         try
@@ -62,6 +75,9 @@ public static class IdCommand
             var estimates = new Dictionary<string, DimensionEstimate>();
             if (classical.Count > 0)
                 foreach (DimensionEstimate e in RunClassical(data, classical, search)) estimates[e.Method] = e;
+            if (score is { } sm)
+                foreach (DimensionEstimate e in DiffusionEstimators.Run(sm.Network, sm.Config, data, diffusion, diffusionConfig, new PointProgress()))
+                    estimates[e.Method] = e;
             if (plan is not null)
             {
                 model = ModelEstimate.Obtain(plan, device, token);
@@ -89,6 +105,9 @@ public static class IdCommand
                         max_points = search.MaxPoints,
                         model_dir = modelDir,
                         model = model?.Config,
+                        score_dir = parse.GetValue(ScoreDir),
+                        score = score?.Config,
+                        diffusion = diffusion.Count > 0 ? diffusionConfig : null,
                     },
                     estimates = ordered.ToDictionary(e => e.Method, IdTable.ForJson),
                     versions = Versions.All,
@@ -99,22 +118,18 @@ public static class IdCommand
         finally
         {
             model?.Dispose();
+            score?.Network.Dispose();
         }
         return 0;
     }
 
-    /// <summary>The distinct method names in the order given; nb and flipd are refused, not faked.</summary>
+    /// <summary>The distinct method names in the order given.</summary>
     private static string[] ParseMethods(string text)
     {
         string[] names = Naming.ParseList(text, "--methods", name => name.ToLowerInvariant()).Distinct().ToArray();
-        string[] known = [.. DimensionEstimation.Methods, ModelEstimate.Method];
-        foreach (string name in names)
-        {
-            if (DiffusionMethods.Contains(name))
-                throw new VAEaseException($"ID method '{name}' is not available yet: it needs a trained diffusion (score) model, which vaease does not provide (use {string.Join(", ", known)})");
-            if (!known.Contains(name))
-                throw new VAEaseException($"unknown ID method '{name}' (expected one of: {string.Join(", ", known)}; nb and flipd are not available yet)");
-        }
+        string[] known = [.. DimensionEstimation.Methods, ModelEstimate.Method, .. DiffusionEstimators.Methods];
+        if (names.FirstOrDefault(n => !known.Contains(n)) is { } unknown)
+            throw new VAEaseException($"unknown ID method '{unknown}' (expected one of: {string.Join(", ", known)})");
         return names;
     }
 
@@ -134,5 +149,17 @@ public static class IdCommand
         if (subsample > SearchDefaults.MaxPoints)
             throw new VAEaseException($"--subsample {subsample} exceeds the exact k-NN limit of {SearchDefaults.MaxPoints} points");
         return SearchDefaults with { Subsample = subsample, Seed = seed };
+    }
+
+    /// <summary>One line per 10% of the points of a diffusion estimator, on stderr.</summary>
+    private sealed class PointProgress : IProgress<(string Method, int Done, int Total)>
+    {
+        private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public void Report((string Method, int Done, int Total) p)
+        {
+            if (p.Done % Math.Max(1, p.Total / 10) == 0 || p.Done == p.Total)
+                Console.Error.WriteLine($"{p.Method}: {p.Done}/{p.Total} points ({clock.Elapsed.TotalSeconds:F0} s)");
+        }
     }
 }

@@ -19,6 +19,8 @@ var root = new Command("vaease",
     DataCommand.Create(),
     IdCommand.Create(),
     PlotCommand.Create(),
+    GanCommand.Create(),
+    ScoreCommand.Create(),
 };
 VAEase.Training.NativeHeap.KeepFreedPages(); // before the first tensor: see NativeHeap
 return Cli.Run(root, args);

@@ -45,7 +45,7 @@ public static class ReproduceCommand
             PartOption, Seeds, Quick, Data, Epochs, Models, VarianceBoundOption, TrainCommand.AlignRestarts, Out, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         table2.SetAction(parse => Cli.WithCancellation(token => Table2(parse, token)));
-        return new Command("reproduce", "Reproduce the paper's experiments.") { table2, Table3Command.Create() };
+        return new Command("reproduce", "Reproduce the paper's experiments.") { table2, Table3Command.Create(), Table4Command.Create() };
     }
 
     private static int Table2(ParseResult parse, CancellationToken token)

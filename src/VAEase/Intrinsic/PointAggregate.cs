@@ -5,12 +5,17 @@ namespace VAEase.Intrinsic;
 internal static class PointAggregate
 {
     public static DimensionEstimate Build(string method, NeighbourGraph graph, double[] statistic, Func<List<double>, double> aggregate,
+                                          string aggregation, double[]? perPoint, SortedDictionary<string, double> settings) =>
+        Build(method, graph.Labels, graph.Count, graph.Rows, statistic, aggregate, aggregation, perPoint, settings);
+
+    /// <summary>The same for points given by their labels (null: none) and data rows (null: every row, in order).</summary>
+    public static DimensionEstimate Build(string method, long[]? pointLabels, long count, long[]? rows, double[] statistic, Func<List<double>, double> aggregate,
                                           string aggregation, double[]? perPoint, SortedDictionary<string, double> settings)
     {
         var kept = statistic.Where(v => !double.IsNaN(v)).ToList();
         SortedDictionary<long, double>? perGroup = null;
         SortedDictionary<long, long>? counts = null;
-        if (graph.Labels is long[] labels)
+        if (pointLabels is long[] labels)
         {
             var groups = new SortedDictionary<long, List<double>>();
             for (int i = 0; i < labels.Length; i++)
@@ -26,12 +31,12 @@ internal static class PointAggregate
             Method = method,
             Dimension = aggregate(kept),
             Aggregation = aggregation,
-            Points = graph.Count,
+            Points = count,
             Dropped = statistic.Length - kept.Count,
             PerGroup = perGroup,
             GroupCounts = counts,
             PerPoint = perPoint,
-            Rows = graph.Rows,
+            Rows = rows,
             Settings = settings,
         };
     }

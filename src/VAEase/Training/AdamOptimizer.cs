@@ -15,14 +15,19 @@ namespace VAEase.Training;
 /// explicitly and disposed only after the call that uses it.</summary>
 public sealed class AdamOptimizer : IDisposable
 {
-    const double Beta1 = 0.9, Beta2 = 0.999, Eps = 1e-8;
+    const double Eps = 1e-8;
 
     private readonly Parameter[] parameters;
     private readonly long[] offsets;
     private readonly Tensor m, v; // [total] first and second moments, in parameter order
+    private readonly double beta1, beta2;
 
-    public AdamOptimizer(IEnumerable<Parameter> parameters)
+    /// <summary>Adam over <paramref name="parameters"/> with moment decay rates <paramref name="beta1"/> and
+    /// <paramref name="beta2"/> (PyTorch's defaults; GANs use 0.5 for the first).</summary>
+    public AdamOptimizer(IEnumerable<Parameter> parameters, double beta1 = 0.9, double beta2 = 0.999)
     {
+        this.beta1 = beta1;
+        this.beta2 = beta2;
         this.parameters = parameters.ToArray();
         offsets = new long[this.parameters.Length + 1];
         for (int i = 0; i < this.parameters.Length; i++) offsets[i + 1] = offsets[i] + this.parameters[i].numel();
@@ -48,8 +53,8 @@ public sealed class AdamOptimizer : IDisposable
         using var noGrad = no_grad();
         Steps++;
         Tensor g = cat(parameters.Select(p => p.grad is { } grad ? grad.flatten() : zeros(p.numel(), dtype: p.dtype, device: p.device)).ToList(), 0);
-        double bc1 = 1 - Math.Pow(Beta1, Steps), bc2 = 1 - Math.Pow(Beta2, Steps);
-        using Scalar b1 = Beta1.ToScalar(), oneMinusB1 = (1 - Beta1).ToScalar(), b2 = Beta2.ToScalar(), oneMinusB2 = (1 - Beta2).ToScalar();
+        double bc1 = 1 - Math.Pow(beta1, Steps), bc2 = 1 - Math.Pow(beta2, Steps);
+        using Scalar b1 = beta1.ToScalar(), oneMinusB1 = (1 - beta1).ToScalar(), b2 = beta2.ToScalar(), oneMinusB2 = (1 - beta2).ToScalar();
         using Scalar invSqrtBc2 = (1 / Math.Sqrt(bc2)).ToScalar(), eps = Eps.ToScalar(), stepSize = (-lr / bc1).ToScalar();
         m.mul_(b1).add_(g, alpha: oneMinusB1);
         v.mul_(b2).addcmul_(g, g, value: oneMinusB2);

@@ -36,13 +36,21 @@ public static class Checkpoint
 {
     const string Name = "checkpoint", StateFile = "state.json", OptimizerFile = "optimizer.safetensors";
 
-    public static void Save(string outDir, SparseAutoencoder model, AdamOptimizer optimizer, CheckpointState state)
+    public static void Save(string outDir, SparseAutoencoder model, AdamOptimizer optimizer, CheckpointState state) =>
+        Save(outDir, state, dir =>
+        {
+            ModelStore.SaveWeights(Path.Combine(dir, ModelStore.WeightsFile), model);
+            optimizer.Save(Path.Combine(dir, OptimizerFile));
+        });
+
+    /// <summary>Writes a checkpoint whose files <paramref name="writeFiles"/> puts in the folder it is given,
+    /// beside the state, and swaps it in atomically.</summary>
+    public static void Save(string outDir, CheckpointState state, Action<string> writeFiles)
     {
         string final = Path.Combine(outDir, Name), tmp = final + ".tmp", old = final + ".old";
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
-        ModelStore.SaveWeights(Path.Combine(tmp, ModelStore.WeightsFile), model);
-        optimizer.Save(Path.Combine(tmp, OptimizerFile));
+        writeFiles(tmp);
         Json.Write(Path.Combine(tmp, StateFile), state);
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         if (Directory.Exists(final)) Directory.Move(final, old);
@@ -66,8 +74,11 @@ public static class Checkpoint
     {
         ModelStore.LoadWeights(Path.Combine(checkpointDir, ModelStore.WeightsFile), model);
         optimizer.Load(Path.Combine(checkpointDir, OptimizerFile));
-        return Json.Read<CheckpointState>(Path.Combine(checkpointDir, StateFile));
+        return ReadState(checkpointDir);
     }
+
+    /// <summary>The position saved in a checkpoint folder.</summary>
+    public static CheckpointState ReadState(string checkpointDir) => Json.Read<CheckpointState>(Path.Combine(checkpointDir, StateFile));
 
     public static void Delete(string outDir)
     {

@@ -12,18 +12,24 @@ public static class ModelStore
     public const string ConfigFile = "config.json";
     public const string WeightsFile = "model.safetensors";
 
-    public static void SaveWeights(string path, SparseAutoencoder model)
+    public static void SaveWeights(string path, SparseAutoencoder model) => SaveModule(path, model, Json.Name(model.Config.Kind));
+
+    public static void LoadWeights(string path, SparseAutoencoder model) => LoadModule(path, model);
+
+    /// <summary>Writes a module's state dict (parameters and buffers) as safetensors, tagged with its kind.</summary>
+    public static void SaveModule(string path, nn.Module module, string kind)
     {
         using var scope = NewDisposeScope();
-        SafeTensors.Write(path, model.state_dict(), new Dictionary<string, string> { ["format"] = "pt", ["model"] = Json.Name(model.Config.Kind) });
+        SafeTensors.Write(path, module.state_dict(), new Dictionary<string, string> { ["format"] = "pt", ["model"] = kind });
     }
 
-    public static void LoadWeights(string path, SparseAutoencoder model)
+    /// <summary>Loads what <see cref="SaveModule"/> wrote into a module of the same architecture.</summary>
+    public static void LoadModule(string path, nn.Module module)
     {
         Dictionary<string, Tensor> weights = SafeTensors.Read(path);
         try
         {
-            var (missing, unexpected) = model.load_state_dict(weights, strict: false);
+            var (missing, unexpected) = module.load_state_dict(weights, strict: false);
             if (missing.Count > 0 || unexpected.Count > 0)
                 throw new VAEaseException($"{path}: weights do not match the model (missing: {string.Join(", ", missing)}; unexpected: {string.Join(", ", unexpected)})");
         }

@@ -46,6 +46,18 @@ public static class Recipes
         return run with { Training = run.Training with { RestartPeriod = 20 } };
     }
 
+    /// <summary>Defaults for pseudo-MNIST (appendix D.3): the MNIST conv networks with kappa 100, batch 512, lr 0.005,
+    /// T_0 50, 35 epochs (log gamma as on MNIST).</summary>
+    public static RunConfig PseudoMnist(ModelKind kind, string data, int inputDim)
+    {
+        RunConfig mnist = Images(kind, "mnist", data, inputDim);
+        return mnist with
+        {
+            Model = mnist.Model with { Latent = 100 },
+            Training = mnist.Training with { Epochs = 35, BatchSize = 512, LearningRate = 0.005, RestartPeriod = 50 },
+        };
+    }
+
     /// <summary>Defaults for data without a recipe of its own (a user's matrix): the one-layer
     /// encoder and linear decoder of the activation recipe, kappa = min(4 d, 512).</summary>
     public static RunConfig Generic(ModelKind kind, string data, int inputDim)

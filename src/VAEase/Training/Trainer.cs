@@ -122,6 +122,9 @@ public static class Trainer
     /// (batch norm cannot train on one).</summary>
     public static int BatchesPerEpoch(long count, int batchSize) => Batching.PerEpoch(count, batchSize);
 
+    /// <summary>The epoch's sample order: a pure function of (seed, epoch), so a resumed run sees the same batches.</summary>
+    internal static Tensor EpochOrder(long seed, int epoch, long count) => InMemoryBatches.Order(seed, epoch, count);
+
     /// <summary>One optimiser step on batch b of the rows of <paramref name="data"/> in the given order;
     /// returns (loss, squared error). Also what `vaease bench` times.</summary>
     internal static (double Loss, double Error) Step(SparseAutoencoder model, AdamOptimizer optimizer, double lr, Tensor data, Tensor order, int b, int batchSize, Device device)
@@ -145,7 +148,7 @@ public static class Trainer
         return (loss, terms.SquaredError.item<float>());
     }
 
-    private static string NoiseState(Generator noise)
+    internal static string NoiseState(Generator noise)
     {
         using Tensor state = noise.get_state();
         return Convert.ToBase64String(state.data<byte>().ToArray());

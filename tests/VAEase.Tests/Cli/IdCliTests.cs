@@ -53,9 +53,15 @@ public sealed class IdCliTests
     [Theory]
     [InlineData("nb")]
     [InlineData("lpca,flipd")]
-    public void Diffusion_based_methods_are_refused_as_not_available_yet(string methods)
+    public void Diffusion_based_methods_without_a_score_model_say_how_to_train_one(string methods)
     {
-        AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", methods), "not available yet");
+        AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", methods), "vaease score train");
+    }
+
+    [Fact]
+    public void Score_model_options_without_a_diffusion_method_are_refused()
+    {
+        AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", "lpca", "--points", "10"), "--points is only used by the nb and flipd methods");
     }
 
     [Fact]
