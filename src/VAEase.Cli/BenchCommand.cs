@@ -30,6 +30,7 @@ public static class BenchCommand
         {
             JsonPath, Configs, Models, Rounds, RoundSeconds, ConvWarmup, ConvSteps, Python, NoReference, ReferenceNoMkldnn, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
+        foreach (Option option in BenchMemory.Options) command.Options.Add(option);
         command.SetAction(Run);
         return command;
     }
@@ -48,6 +49,7 @@ public static class BenchCommand
     private static int Run(ParseResult parse)
     {
         Device device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
+        if (parse.GetValue(BenchMemory.Only)) return BenchMemory.RunOnly(parse, parse.GetValue(JsonPath));
         int rounds = parse.GetValue(Rounds);
         double roundSeconds = parse.GetValue(RoundSeconds);
         int convWarmup = parse.GetValue(ConvWarmup), convSteps = parse.GetValue(ConvSteps);
@@ -107,16 +109,17 @@ public static class BenchCommand
                                   $"{row.AchievedGflops,9:F1}{row.FractionOfGemm,9:P0}");
             }
         set_num_threads(threads);
-        long peakRss = PeakRssBytes();
+        long peakRss = ProcessMemory.PeakRssBytes();
         Console.WriteLine($"threads: ours / PyTorch's intra-op (each side's faster setting; OpenBLAS on {threads}); GEMM fraction is of the {threads}-thread rate");
         Console.WriteLine($"peak RSS of this process: {peakRss / (1024.0 * 1024):F0} MiB");
+        IReadOnlyList<MemoryRow>? memory = BenchMemory.Run(parse);
         if (parse.GetValue(JsonPath) is { } path)
         {
             Json.Write(path, new
             {
                 command = "bench", versions = Versions.All, threads, gemm_gflops = gemm, reference = referenceName, seed = 0,
                 reference_environment = unavailable is null ? PyTorchReference.HeapEnvironment : null,
-                rounds, round_seconds = roundSeconds, conv_warmup = convWarmup, conv_steps = convSteps, peak_rss_bytes = peakRss, results = rows,
+                rounds, round_seconds = roundSeconds, conv_warmup = convWarmup, conv_steps = convSteps, peak_rss_bytes = peakRss, results = rows, memory,
             });
             Console.Error.WriteLine($"wrote {path}");
         }
@@ -130,14 +133,5 @@ public static class BenchCommand
         if (reference.Parameters != bench.Parameters || Math.Abs(reference.Flops - bench.Flops) > 1e-9 * bench.Flops)
             throw new VAEaseException($"bench/reference.py built a different {config.Name} {Json.Name(config.Model.Kind)} model: " +
                                       $"{reference.Parameters} parameters and {reference.Flops:G6} FLOPs per step, ours {bench.Parameters} and {bench.Flops:G6}");
-    }
-
-    /// <summary>VmHWM of /proc/self/status, or 0 where there is none.</summary>
-    private static long PeakRssBytes()
-    {
-        const string path = "/proc/self/status";
-        if (!File.Exists(path)) return 0;
-        string? line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
     }
 }

@@ -37,10 +37,13 @@ public static class EncodeCommand
             Sparse = parse.GetValue(Sparse),
             BatchSize = parse.GetValue(Batch),
         }.Validate();
-        var (model, _) = ModelStore.Load(parse.GetValue(ModelDir)!, device);
+        string dir = parse.GetValue(ModelDir)!;
+        var (model, run) = ModelStore.Load(dir, device);
         using (model)
         {
             using Dataset data = DataSpec.Load(parse.GetValue(Data)!);
+            using (Normalization? normalization = Normalization.Load(dir, run.Normalize, run.Model.InputDim))
+                normalization?.Apply(data.X);
             EncodeSummary summary = CodeExport.Encode(model, data, options, device);
             Console.WriteLine($"encoded {summary.Samples} rows: kappa {summary.Latent}, mean active dims {summary.MeanActiveDims:F2}, " +
                               $"{summary.Layout} {summary.Format} -> {string.Join(", ", summary.Outputs)}");

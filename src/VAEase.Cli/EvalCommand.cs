@@ -37,20 +37,16 @@ public static class EvalCommand
             string spec = parse.GetValue(Data) ?? run.Data;
             bool sameData = DataSpec.Canonical(spec) == DataSpec.Canonical(run.Data);
             bool testSplit = sameData && !parse.GetValue(AllRows);
-            using Dataset all = DataSpec.Load(spec);
-            if (all.Dim != run.Model.InputDim) throw new VAEaseException($"the model expects d = {run.Model.InputDim} but {spec} has d = {all.Dim}");
-            Dataset data = all;
-            if (testSplit)
-            {
-                Dataset train;
-                (train, data) = DataSpec.LoadTrainTest(spec, run.Training.TestFraction, run.Training.Seed);
-                train.Dispose();
-            }
+            int dim = DataSpec.Describe(spec).Dim;
+            if (dim != run.Model.InputDim) throw new VAEaseException($"the model expects d = {run.Model.InputDim} but {spec} has d = {dim}");
+            using Normalization? normalization = Normalization.Load(dir, run.Normalize, run.Model.InputDim);
+            using Dataset data = testSplit ? RunData.HeldOut(run with { Data = spec }, normalization) : DataSpec.Load(spec);
+            if (!testSplit) normalization?.Apply(data.X);
             string split = !testSplit ? "all rows"
                 : MatrixSources.ImageSets.Contains(DataSpec.Describe(spec).Family) ? "the image set's test split"
+                : run.Stream is { } s ? $"held-out blocks ({run.Training.TestFraction:P0} of {s.BlockRows}-row blocks, seed {run.Training.Seed}), first {data.Count} rows"
                 : $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})";
             EvalReport report = Evaluator.Evaluate(model, data, requested, device);
-            if (testSplit) data.Dispose();
             Tables.PrintReport(Console.Out, run, spec, split, report);
             if (parse.GetValue(JsonPath) is { } path)
             {

@@ -28,6 +28,11 @@ public static class ExportCommand
     {
         string dir = parse.GetValue(ModelDir)!, outDir = parse.GetValue(Out)!;
         var (model, run) = ModelStore.Load(dir);
+        if (run.Normalize != Data.NormalizeMode.None)
+        {
+            model.Dispose();
+            throw new VAEaseException($"{dir} was trained on normalised data ({IO.Json.Name(run.Normalize)}); the SAELens export does not carry the normalisation");
+        }
         using (model)
         {
             var options = new SaeLensOptions { HookName = parse.GetValue(HookName), ModelName = parse.GetValue(ModelName), DatasetPath = run.Data };

@@ -12,6 +12,7 @@ public static class Naming
         ["Seed"] = "--seed", ["TopK"] = "--topk", ["L1"] = "--l1", ["L2"] = "--l2", ["LogEps"] = "--log-eps",
         ["RestartPeriod"] = "--t0", ["CheckpointEvery"] = "--checkpoint-every", ["LogGammaInit"] = "--log-gamma-init",
         ["InputDim"] = "input dimension", ["Data"] = "--data",
+        ["ShuffleBuffer"] = "--shuffle-buffer", ["BlockRows"] = "--stream-block", ["EvalRows"] = "--eval-rows",
     };
 
     public static string Option(string property) => Flags.GetValueOrDefault(property, property);

@@ -32,6 +32,11 @@ public static class TrainCommand
     static readonly Option<int?> T0 = new("--t0") { Description = "steps in the first cosine cycle (recipe: 10); 0: one cycle over the whole run" };
     internal static readonly Option<bool?> AlignRestarts = new("--align-restarts") { Description = "stretch T_0 so the last cosine cycle ends with the run (default true; false: the authors' schedule)" };
     static readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "steps between checkpoints (default 2000; 0: epoch ends only)" };
+    static readonly Option<bool> Stream = new("--stream") { Description = "stream npy:/safetensors:/shards: data from disk through a shuffle buffer instead of loading it (docs/streaming.md)" };
+    static readonly Option<int?> ShuffleBuffer = new("--shuffle-buffer") { Description = "--stream: rows shuffled together in memory (default 65536; memory ~ (buffer + batch) * d * 4 bytes)" };
+    static readonly Option<int?> StreamBlock = new("--stream-block") { Description = "--stream: rows per block, the unit of reads, shuffling and the held-out split (default 1024)" };
+    static readonly Option<int?> EvalRows = new("--eval-rows") { Description = "--stream: held-out rows evaluated at most (default 65536)" };
+    static readonly Option<string> Normalize = new("--normalize") { Description = "none (default) | center | center-scale: statistics of the training rows, saved with the model and applied by eval and encode" };
     internal static readonly Option<string> DeviceOption = new("--device") { Description = "cpu | cuda | cuda:N", DefaultValueFactory = _ => "cpu" };
     internal static readonly Option<int?> Threads = new("--threads") { Description = "CPU threads for libtorch (default: libtorch's choice)" };
 
@@ -40,7 +45,8 @@ public static class TrainCommand
         var command = new Command("train", "Train one model and save it (config.json + model.safetensors + metrics.json).")
         {
             Model, Data, Out, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Resume, Encoder, Decoder, VarianceBoundOption,
-            LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, CheckpointEvery, DeviceOption, Threads,
+            LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, CheckpointEvery, Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize,
+            DeviceOption, Threads,
         };
         command.SetAction(parse => Cli.WithCancellation(token => Run(parse, token)));
         return command;
@@ -55,22 +61,23 @@ public static class TrainCommand
         if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new VAEaseException($"output folder {outDir} is not empty (use a new folder, or --resume to continue the run in it)");
 
-        var (train, test) = DataSpec.LoadTrainTest(run.Data, run.Training.TestFraction, run.Training.Seed);
-        run = run with { Model = run.Model with { InputDim = train.Dim } };
-        run.Validate();
-        Devices.UseThreadsFor(run);
-        using (train)
-        using (test)
+        using (RunData data = RunData.Open(run, outDir))
         {
+            IBatchSource train = data.Train;
+            run = run with { Model = run.Model with { InputDim = train.Dim } };
+            run.Validate();
+            Devices.UseThreadsFor(run);
             string label = Json.Name(run.Model.Kind);
-            Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {test.Count} test samples, d = {train.Dim}, kappa = {run.Model.Latent}, " +
+            string streamed = run.Stream is { } s ? $", streamed through a {s.ShuffleBuffer}-row shuffle buffer" : "";
+            string normalized = run.Normalize == NormalizeMode.None ? "" : $", normalised ({Json.Name(run.Normalize)})";
+            Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {data.TestCount} test samples{streamed}{normalized}, d = {train.Dim}, kappa = {run.Model.Latent}, " +
                                     $"{run.Training.Epochs} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps, {TorchSharp.torch.get_num_threads()} threads");
             TrainResult result = Trainer.Train(run, train, outDir, new TrainOptions
             {
                 Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token,
             });
             using var model = result.Model;
-            EvalReport report = Evaluator.Evaluate(model, test, device: device);
+            EvalReport report = Evaluator.Evaluate(model, data.Test(), device: device);
             Console.WriteLine($"trained {label} in {result.Seconds:F1} s; test split: RE {report.Re:G4}, mean active dims {report.MeanActiveDims:F2}" +
                               (report.ActiveDimsPerGroup is { } g ? $", per group {string.Join("/", g.Values)}" : ""));
             Console.WriteLine($"saved to {outDir} (evaluate with: vaease eval --model {outDir})");
@@ -80,8 +87,9 @@ public static class TrainCommand
 
     private static RunConfig ResumedConfig(ParseResult parse, string outDir)
     {
-        Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, CheckpointEvery];
-        if (configOptions.FirstOrDefault(o => parse.GetResult(o) is not null) is { } given)
+        Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, CheckpointEvery,
+            Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize];
+        if (configOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
             throw new VAEaseException($"--resume continues with {Path.Combine(outDir, ModelStore.ConfigFile)}; {given.Name} cannot change it");
         string path = Path.Combine(outDir, ModelStore.ConfigFile);
         if (!File.Exists(path)) throw new VAEaseException($"nothing to resume in {outDir} ({ModelStore.ConfigFile} is missing)");
@@ -123,7 +131,26 @@ public static class TrainCommand
             AlignRestarts = parse.GetValue(AlignRestarts) ?? t.AlignRestarts,
             CheckpointEvery = parse.GetValue(CheckpointEvery) ?? t.CheckpointEvery,
         };
-        return run with { Model = m, Training = t }; // validated once the data has set the input dimension
+        NormalizeMode normalize = parse.GetValue(Normalize) is { } n ? Naming.Parse<NormalizeMode>(n, "normalisation") : run.Normalize;
+        return run with { Model = m, Training = t, Stream = StreamOptions(parse, run.Stream), Normalize = normalize }; // validated once the data has set the input dimension
+    }
+
+    /// <summary>The stream settings: --stream (or the --config file's) with the size options applied; the size options need streaming.</summary>
+    private static StreamConfig? StreamOptions(ParseResult parse, StreamConfig? file)
+    {
+        StreamConfig? stream = parse.GetValue(Stream) ? file ?? new StreamConfig() : file;
+        if (stream is null)
+        {
+            if (new Option[] { ShuffleBuffer, StreamBlock, EvalRows }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
+                throw new VAEaseException($"{given.Name} applies to streamed data; add --stream");
+            return null;
+        }
+        return stream with
+        {
+            ShuffleBuffer = parse.GetValue(ShuffleBuffer) ?? stream.ShuffleBuffer,
+            BlockRows = parse.GetValue(StreamBlock) ?? stream.BlockRows,
+            EvalRows = parse.GetValue(EvalRows) ?? stream.EvalRows,
+        };
     }
 
     /// <summary>The authors' recipe for the data's family (spec §2), or the generic one.</summary>

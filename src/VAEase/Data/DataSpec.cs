@@ -102,6 +102,17 @@ public static class DataSpec
         };
     }
 
+    /// <summary>The matrix of an npy:, safetensors: or shards: spec, memory-mapped rather than loaded
+    /// (for streaming, see <see cref="StreamedRows"/>); headers are checked now, the data as it is read.</summary>
+    public static MappedMatrix OpenMapped(string spec)
+    {
+        var (info, files) = Parse(spec);
+        if (info is not null || !FileKeys.ContainsKey(files!.Kind))
+            throw new VAEaseException($"data spec '{OneLine(spec)}': streaming reads npy:, safetensors: or shards: files; " +
+                                      $"{info?.Family ?? files!.Kind} data is built in memory (drop --stream)");
+        return new MappedMatrix(MatrixSources.Parts(files.Kind, files.Location, files.Tensor), FileCanonical(files), files.Labels);
+    }
+
     /// <summary>The (train, test) pair a run trains and evaluates on: an image set's training split comes
     /// with its own test split (MNIST's 60k / 10k), as does llm-act's and text-emb's (held-out sentences);
     /// any other data is split at random (the paper's 90/10).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using VAEase.IO;
 using static TorchSharp.torch;
@@ -27,13 +28,23 @@ public static class MatrixSources
     private const int ChunkBytes = 1 << 22;
 
     /// <summary>One contiguous block of rows in a file: dtype F32, F16, BF16 or F64, little-endian, C order.</summary>
-    private sealed record Part(string File, long Offset, string ElementType, long Rows, int Dim);
+    internal sealed record Part(string File, long Offset, string ElementType, long Rows, int Dim);
 
     public static (long Rows, int Dim) NpyShape(string path) => Shape([NpyPart(path)]);
 
     public static (long Rows, int Dim) SafeTensorsShape(string path, string? tensor) => Shape([SafeTensorsPart(path, tensor)]);
 
     public static (long Rows, int Dim) ShardsShape(string dir, string? tensor) => Shape(ShardParts(dir, tensor));
+
+    /// <summary>The row blocks of a file kind ("npy", "safetensors" or "shards"), headers fully checked, for
+    /// <see cref="MappedMatrix"/>.</summary>
+    internal static IReadOnlyList<Part> Parts(string kind, string location, string? tensor) => kind switch
+    {
+        "npy" => [NpyPart(location)],
+        "safetensors" => [SafeTensorsPart(location, tensor)],
+        "shards" => ShardParts(location, tensor),
+        _ => throw new ArgumentException($"'{kind}' is not a file kind", nameof(kind)),
+    };
 
     public static Dataset LoadNpy(string path, string? labels, string name) => Load([NpyPart(path)], labels, name, path);
 
@@ -253,31 +264,40 @@ public static class MatrixSources
 
     /// <summary>Decodes <paramref name="rows"/> rows of little-endian F32, F16, BF16 or F64 values from
     /// the stream into rows [firstRow, firstRow + rows) of <paramref name="destination"/> [N, d]
-    /// float32, chunk by chunk; a NaN or infinite value (after conversion) names the file's row.</summary>
-    internal static void ReadRows(Stream stream, string elementType, Tensor destination, long firstRow, long rows, string file)
+    /// float32 (CPU, contiguous), chunk by chunk; a NaN or infinite value (after conversion) names the file's row,
+    /// counting the stream's first row as row <paramref name="fileRow"/> of the file. F32 is read straight into the
+    /// tensor's memory, the other types through one pooled buffer, so a read leaves no garbage behind (streaming
+    /// calls this for every block).</summary>
+    internal static void ReadRows(Stream stream, string elementType, Tensor destination, long firstRow, long rows, string file, long fileRow = 0)
     {
+        if (!destination.is_contiguous() || destination.device_type != TorchSharp.DeviceType.CPU || destination.dtype != ScalarType.Float32)
+            throw new ArgumentException("the destination must be a contiguous float32 CPU tensor", nameof(destination));
         int width = SafeTensors.Width(elementType);
         int dim = (int)destination.shape[1];
         long rowBytes = (long)dim * width;
         int chunkRows = (int)Math.Clamp(ChunkBytes / rowBytes, 1, rows);
-        byte[] raw = new byte[chunkRows * rowBytes];
-        float[] values = new float[chunkRows * dim];
-        for (long done = 0; done < rows; done += chunkRows)
+        byte[]? raw = elementType == "F32" ? null : ArrayPool<byte>.Shared.Rent(checked((int)(chunkRows * rowBytes)));
+        try
         {
-            int take = (int)Math.Min(chunkRows, rows - done);
-            var bytes = raw.AsSpan(0, (int)(take * rowBytes));
-            int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
-            if (got < bytes.Length) throw new VAEaseException($"{file}: truncated: the data ends in row {done + got / rowBytes} of {rows}");
-            var chunk = values.AsSpan(0, take * dim);
-            Decode(bytes, elementType, chunk);
-            using var part = tensor(take == chunkRows ? values : chunk.ToArray(), [take, dim]);
-            // Each intermediate tensor is held by a local: an unreferenced temporary can be finalized (its native
-            // tensor freed) while all() still runs on it, which crashed loading under memory pressure.
-            using var isFinite = isfinite(part);
-            using var finite = isFinite.all();
-            if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, chunk, done, dim);
-            using var slot = destination.narrow(0, firstRow + done, take);
-            slot.copy_(part);
+            for (long done = 0; done < rows; done += chunkRows)
+            {
+                int take = (int)Math.Min(chunkRows, rows - done);
+                using var slot = destination.narrow(0, firstRow + done, take);
+                Span<float> values = MemoryMarshal.Cast<byte, float>(slot.bytes);
+                Span<byte> bytes = raw is null ? slot.bytes : raw.AsSpan(0, (int)(take * rowBytes));
+                int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+                if (got < bytes.Length) throw new VAEaseException($"{file}: truncated: the data ends in row {fileRow + done + got / rowBytes} of {fileRow + rows}");
+                if (raw is not null) Decode(bytes, elementType, values);
+                // Each intermediate tensor is held by a local: an unreferenced temporary can be finalized (its native
+                // tensor freed) while all() still runs on it, which crashed loading under memory pressure.
+                using var isFinite = isfinite(slot);
+                using var finite = isFinite.all();
+                if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, values, fileRow + done, dim);
+            }
+        }
+        finally
+        {
+            if (raw is not null) ArrayPool<byte>.Shared.Return(raw);
         }
     }
 

@@ -22,6 +22,35 @@ public static class SyntheticUnion
     /// when sum(dims) ≤ d, else one randperm(d) per piece); labels [n]; z [m, d] per chunk.</remarks>
     public static Dataset LinearUnion(int d, int[] dims, long n, long seed)
     {
+        var x = empty([n, d], ScalarType.Float32);
+        try
+        {
+            long[] labels = LinearUnionChunks(d, dims, n, seed, (start, rows) =>
+            {
+                using var slot = x.narrow(0, start, rows.shape[0]);
+                slot.copy_(rows);
+            });
+            return new Dataset(x, labels, SpecName("linear", d, dims, n, seed));
+        }
+        catch
+        {
+            x.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the rows of <see cref="LinearUnion"/> (bit-identical) to a .npy file [n, d] &lt;f4 chunk by
+    /// chunk, so a set larger than memory can be made; returns the labels.</summary>
+    public static long[] WriteLinearUnion(string path, int d, int[] dims, long n, long seed)
+    {
+        long[] labels = [];
+        NpyReader.WriteMatrix(path, n, d, stream => labels = LinearUnionChunks(d, dims, n, seed, (_, rows) => stream.Write(rows.bytes)));
+        return labels;
+    }
+
+    /// <summary>Generates the linear union chunk by chunk, passing (first row, rows [m, d]) to <paramref name="chunk"/>; returns the labels.</summary>
+    private static long[] LinearUnionChunks(int d, int[] dims, long n, long seed, Action<long, Tensor> chunk)
+    {
         Validate(d, dims, n);
         int pieces = dims.Length;
         using var scope = NewDisposeScope();
@@ -31,7 +60,6 @@ public static class SyntheticUnion
         var masks = IndexSetMasks(d, dims, g);                      // [P, d], rows are 1_{S_i}
         var labels = randint(pieces, [n], dtype: ScalarType.Int64, generator: g); // [n]
 
-        var x = empty([n, d], ScalarType.Float32);
         for (long start = 0; start < n; start += ChunkRows)
         {
             using var chunkScope = NewDisposeScope();
@@ -39,11 +67,9 @@ public static class SyntheticUnion
             var z = randn([m, d], generator: g);                   // [m, d]
             var gate = masks.index_select(0, labels.narrow(0, start, m));
             // Row form of x = A (1_S ⊙ z): x^T = (1_S ⊙ z)^T A^T.
-            x.narrow(0, start, m).copy_(matmul(z.mul_(gate), a.t()));
+            chunk(start, matmul(z.mul_(gate), a.t()));
         }
-
-        long[] labelArray = labels.data<long>().ToArray();
-        return new Dataset(x.MoveToOuterDisposeScope(), labelArray, SpecName("linear", d, dims, n, seed));
+        return labels.data<long>().ToArray();
     }
 
     /// <summary>The union of nonlinear manifolds: for a piece of dim r, z ~ N(0, I_r) and

@@ -31,12 +31,7 @@ public static class Evaluator
         long n = data.Count;
         float[] activity = encoded.Activity;
         double sse = encoded.SquaredError(model, data, batchSize, device);
-        double totalVariance;
-        using (var scope = NewDisposeScope())
-        {
-            Tensor x64 = data.X.to_type(ScalarType.Float64);
-            totalVariance = (x64 - x64.mean([0], keepdim: true)).square().sum().item<double>();
-        }
+        double totalVariance = RowMoments.Of(data.X).SquaredDeviations; // block by block: a float64 copy of the data would triple its memory
 
         double offLevel = OffLevel(model.ActivityKind);
         var perSample = new int[n];

@@ -1,3 +1,4 @@
+using VAEase.Data;
 using VAEase.Models;
 
 namespace VAEase.Training;
@@ -15,9 +16,16 @@ public sealed record RunConfig
     /// <summary>The optimisation recipe.</summary>
     public TrainConfig Training { get; init; } = new();
 
+    /// <summary>Stream the training data from disk through a shuffle buffer (docs/streaming.md); null: load it into memory.</summary>
+    public StreamConfig? Stream { get; init; }
+
+    /// <summary>Centre (and scale) every row with statistics of the training rows, saved beside the model.</summary>
+    public NormalizeMode Normalize { get; init; } = NormalizeMode.None;
+
     public RunConfig Validate()
     {
         if (string.IsNullOrWhiteSpace(Data)) throw new ArgumentException("a data spec is required", nameof(Data));
+        Stream?.Validate();
         Model.Validate();
         Training.Validate();
         return this;

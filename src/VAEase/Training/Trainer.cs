@@ -33,7 +33,11 @@ public static class Trainer
 {
     public const string MetricsFile = "metrics.json";
 
-    public static TrainResult Train(RunConfig run, Dataset train, string outDir, TrainOptions options)
+    public static TrainResult Train(RunConfig run, Dataset train, string outDir, TrainOptions options) =>
+        Train(run, new InMemoryBatches(train), outDir, options);
+
+    /// <summary>Trains on batches from <paramref name="train"/> (in memory or streamed; see <see cref="RunData"/>).</summary>
+    public static TrainResult Train(RunConfig run, IBatchSource train, string outDir, TrainOptions options)
     {
         run.Validate();
         NativeHeap.KeepFreedPages();
@@ -74,16 +78,17 @@ public static class Trainer
             double lossSum = resumingThisEpoch ? state.EpochLossSum : 0, errorSum = resumingThisEpoch ? state.EpochErrorSum : 0;
             double epochSecondsBefore = resumingThisEpoch ? state.EpochSeconds : 0;
             var epochClock = Stopwatch.StartNew();
-            using Tensor order = EpochOrder(cfg.Seed, epoch, train.Count);
             double lr = 0;
-            for (int batch = resumingThisEpoch ? state.Batch : 0; batch < batchesPerEpoch; batch++)
+            int done = resumingThisEpoch ? state.Batch : 0;
+            foreach (Tensor x in train.Epoch(cfg.Seed, epoch, cfg.BatchSize, done))
             {
                 lr = LearningRateSchedule.At(cfg, step, totalSteps);
-                var (loss, error) = Step(model, optimizer, lr, train.X, order, batch, cfg.BatchSize, options.Device);
+                double loss, error;
+                using (x) (loss, error) = Step(model, optimizer, lr, x, options.Device);
                 lossSum += loss;
                 errorSum += error;
                 step++;
-                int done = batch + 1;
+                done++;
                 options.Progress?.Report(new TrainProgress(epoch + 1, cfg.Epochs, step, totalSteps, loss, model.LogGamma,
                     cfg.BatchSize, lr));
 
@@ -97,6 +102,7 @@ public static class Trainer
                     });
                 if (cancelled && done < batchesPerEpoch) options.Cancellation.ThrowIfCancellationRequested();
             }
+            if (done != batchesPerEpoch) throw new InvalidOperationException($"the batch source served {done} of {batchesPerEpoch} batches in epoch {epoch + 1}");
             history.Add(new EpochMetrics(epoch + 1, step, lossSum / batchesPerEpoch, errorSum / batchesPerEpoch, model.LogGamma, lr,
                 epochSecondsBefore + epochClock.Elapsed.TotalSeconds));
             if (epoch + 1 < cfg.Epochs)
@@ -107,25 +113,17 @@ public static class Trainer
         model.eval();
         double seconds = secondsBefore + clock.Elapsed.TotalSeconds;
         ModelStore.SaveWeights(Path.Combine(outDir, ModelStore.WeightsFile), model);
-        Json.Write(Path.Combine(outDir, MetricsFile), new { config = run, versions = Versions.All, steps = step, seconds, epochs = history });
+        Json.Write(Path.Combine(outDir, MetricsFile), new { config = run, versions = Versions.All, steps = step, seconds, peak_rss_bytes = ProcessMemory.PeakRssBytes(), epochs = history });
         Checkpoint.Delete(outDir);
         return new TrainResult(model, history, seconds);
     }
 
     /// <summary>Batches per epoch; the last partial batch is kept unless it has a single sample
     /// (batch norm cannot train on one).</summary>
-    public static int BatchesPerEpoch(long count, int batchSize)
-    {
-        long full = count / batchSize, rest = count % batchSize;
-        return checked((int)(full + (rest >= 2 ? 1 : 0)));
-    }
+    public static int BatchesPerEpoch(long count, int batchSize) => Batching.PerEpoch(count, batchSize);
 
     /// <summary>The epoch's sample order: a pure function of (seed, epoch), so a resumed run sees the same batches.</summary>
-    internal static Tensor EpochOrder(long seed, int epoch, long count)
-    {
-        using var generator = new Generator((ulong)(seed * 1_000_003 + epoch));
-        return randperm(count, generator: generator);
-    }
+    internal static Tensor EpochOrder(long seed, int epoch, long count) => InMemoryBatches.Order(seed, epoch, count);
 
     /// <summary>One optimiser step on batch b of the rows of <paramref name="data"/> in the given order;
     /// returns (loss, squared error). Also what `vaease bench` times.</summary>
@@ -133,7 +131,14 @@ public static class Trainer
     {
         using var scope = NewDisposeScope();
         long start = (long)b * batchSize, end = Math.Min(start + batchSize, order.shape[0]);
-        Tensor x = data.index_select(0, order.slice(0, start, end, 1)).to(device);
+        return Step(model, optimizer, lr, data.index_select(0, order.slice(0, start, end, 1)), device);
+    }
+
+    /// <summary>One optimiser step on the rows <paramref name="batch"/> [b, d]; returns (loss, squared error).</summary>
+    internal static (double Loss, double Error) Step(SparseAutoencoder model, AdamOptimizer optimizer, double lr, Tensor batch, Device device)
+    {
+        using var scope = NewDisposeScope();
+        Tensor x = batch.to(device);
         LossTerms terms = model.forward(x);
         optimizer.ZeroGrad();
         terms.Total.backward();

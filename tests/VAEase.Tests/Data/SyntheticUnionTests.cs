@@ -321,4 +321,23 @@ public sealed class SyntheticUnionTests
         if (rank < s.Length)
             Assert.True(s[rank] < 1e-5 * s[0], $"singular value {rank} is {s[rank]:g3} of {s[0]:g3}");
     }
+
+    [Fact]
+    public void The_linear_union_written_chunk_by_chunk_is_the_generated_one_bit_for_bit()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"vaease-union-{Guid.NewGuid():N}.npy");
+        try
+        {
+            long n = SyntheticUnion.ChunkRows + 100; // two chunks
+            long[] labels = SyntheticUnion.WriteLinearUnion(path, 3, [1, 2], n, seed: 9);
+            using Dataset generated = SyntheticUnion.LinearUnion(3, [1, 2], n, seed: 9);
+            using Tensor written = NpyReader.ReadMatrix(path);
+            Assert.True(VAEase.Tests.TensorAssert.Same(generated.X, written));
+            Assert.Equal(generated.Labels, labels);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

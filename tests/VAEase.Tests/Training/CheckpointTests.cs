@@ -8,7 +8,7 @@ namespace VAEase.Tests.Training;
 
 public sealed class CheckpointTests
 {
-    sealed class CrashAt(long step) : IProgress<TrainProgress>
+    internal sealed class CrashAt(long step) : IProgress<TrainProgress>
     {
         public void Report(TrainProgress value)
         {
