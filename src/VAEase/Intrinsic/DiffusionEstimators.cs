@@ -44,7 +44,9 @@ public static class DiffusionEstimators
     public static NoisePredictor Of(ScoreNetwork network) =>
         (rows, sigma) => network.forward(rows, full(rows.shape[0], Math.Log(sigma), device: rows.device));
 
-    public static readonly IReadOnlyList<string> Methods = ["nb", "flipd"];
+    /// <summary>nb: the method as published; nb-centred: the public variant that centres the score matrix before
+    /// the SVD and skips the first gap; flipd.</summary>
+    public static readonly IReadOnlyList<string> Methods = ["nb", "nb-centred", "flipd"];
 
     /// <summary>The VP SDE's B(t) = 0.1 t + (20 - 0.1) t^2 / 2.</summary>
     public static double IntegratedBeta(double t) => 0.1 * t + (20 - 0.1) * t * t / 2;
@@ -75,12 +77,13 @@ public static class DiffusionEstimators
                 perPoint[i] = method switch
                 {
                     "nb" => NormalBundle(predictor, y, config, noise),
+                    "nb-centred" => NormalBundle(predictor, y, config, noise, centred: true),
                     "flipd" => Flipd(predictor, y, config),
                     _ => throw new VAEaseException($"unknown diffusion ID method '{method}' (expected nb or flipd)"),
                 };
                 progress?.Report((method, i + 1, rows.Length));
             }
-            settings = method == "nb"
+            settings = method.StartsWith("nb", StringComparison.Ordinal)
                 ? new() { ["sigma"] = config.NbSigma, ["copies"] = config.NbCopiesPerDim * data.Dim, ["points"] = rows.Length }
                 : new() { ["t0"] = config.FlipdT0, ["sigma_ve"] = EquivalentSigma(config.FlipdT0), ["exact_trace"] = data.Dim <= config.ExactTraceUpTo ? 1 : 0, ["points"] = rows.Length };
             estimates.Add(PointAggregate.Build(method, labels, rows.Length, rows, perPoint, PointAggregate.Mean, "mean of per-point estimates", perPoint, settings));
@@ -90,17 +93,20 @@ public static class DiffusionEstimators
 
     /// <summary>NB at one point y (model coordinates): K = copies * d perturbed copies y + sigma eps, their
     /// scores stacked as a K x d matrix, its singular values s_1 >= ... >= s_d; the normal dimension n is
-    /// where the largest gap s_n - s_(n+1) is, and the estimate is d - n.</summary>
-    public static double NormalBundle(NoisePredictor predictor, Tensor y, DiffusionEstimatorConfig config, torch.Generator noise)
+    /// where the largest gap s_n - s_(n+1) is, and the estimate is d - n. <paramref name="centred"/>: subtract the
+    /// mean score row first and ignore the first gap (the variant of one public implementation).</summary>
+    public static double NormalBundle(NoisePredictor predictor, Tensor y, DiffusionEstimatorConfig config, torch.Generator noise, bool centred = false)
     {
         using var noGrad = no_grad();
         long d = y.shape[0], copies = config.NbCopiesPerDim * d;
         Tensor noisy = randn(copies, d, generator: noise).to(y.device).mul_(Scalars.Of(config.NbSigma)).add_(y);
         Tensor scores = Evaluate(predictor, noisy, config.NbSigma, config.BatchRows); // eps_hat = -sigma * score: same singular gaps
-        double[] singular = linalg.svdvals(scores.to_type(float64)).cpu().data<double>().ToArray();
-        int normal = 1;
+        Tensor matrix = scores.to_type(float64);
+        if (centred) matrix = matrix.sub(matrix.mean([0], keepdim: true));
+        double[] singular = linalg.svdvals(matrix).cpu().data<double>().ToArray();
+        int first = centred ? 1 : 0, normal = first + 1;
         double best = double.NegativeInfinity;
-        for (int i = 0; i + 1 < singular.Length; i++)
+        for (int i = first; i + 1 < singular.Length; i++)
         {
             double gap = singular[i] - singular[i + 1];
             if (gap > best) { best = gap; normal = i + 1; }

@@ -4,15 +4,6 @@ namespace VAEase.Tests.Cli;
 
 public sealed class CliErrorTests
 {
-    static void AssertUsageError(CliProcess.Result result, string expectedFragment)
-    {
-        Assert.Equal(2, result.ExitCode);
-        string message = result.Stderr.TrimEnd('\n');
-        Assert.DoesNotContain('\n', message);
-        Assert.StartsWith("error: ", message);
-        Assert.Contains(expectedFragment, message);
-    }
-
     [Theory]
     [InlineData("unknown model 'vaes'", "--model", "vaes", "--data", "demo-linear")]
     [InlineData("data spec 'linear:d=40,dims=4+x'", "--model", "vaease", "--data", "linear:d=40,dims=4+x")]
@@ -25,14 +16,14 @@ public sealed class CliErrorTests
     public void Bad_train_input_gives_one_line_exit_code_2_and_no_output_folder(string expected, params string[] args)
     {
         string dir = TrainingFixture.TempDir();
-        AssertUsageError(CliProcess.Run(["train", "--out", dir, .. args]), expected);
+        CliProcess.AssertUsageError(CliProcess.Run(["train", "--out", dir, .. args]), expected);
         Assert.False(Directory.Exists(dir), "the output folder was created");
     }
 
     [Fact]
     public void Train_without_out_is_a_usage_error()
     {
-        AssertUsageError(CliProcess.Run("train", "--model", "vaease", "--data", "demo-linear"), "--out");
+        CliProcess.AssertUsageError(CliProcess.Run("train", "--model", "vaease", "--data", "demo-linear"), "--out");
     }
 
     [Fact]
@@ -43,7 +34,7 @@ public sealed class CliErrorTests
         File.WriteAllText(Path.Combine(dir, "keep.txt"), "mine");
         try
         {
-            AssertUsageError(CliProcess.Run("train", "--model", "vaease", "--data", "linear:d=6,dims=2,n=100", "--out", dir), "not empty");
+            CliProcess.AssertUsageError(CliProcess.Run("train", "--model", "vaease", "--data", "linear:d=6,dims=2,n=100", "--out", dir), "not empty");
             Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(dir).Select(Path.GetFileName));
         }
         finally
@@ -55,7 +46,7 @@ public sealed class CliErrorTests
     [Fact]
     public void Eval_of_a_missing_model_folder_is_a_usage_error()
     {
-        AssertUsageError(CliProcess.Run("eval", "--model", "/nonexistent/model"), "model directory not found");
+        CliProcess.AssertUsageError(CliProcess.Run("eval", "--model", "/nonexistent/model"), "model directory not found");
     }
 
     [Fact]

@@ -7,6 +7,16 @@ internal static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
+    /// <summary>Asserts a user error: exit code 2 and one line on stderr, "error: ..." containing the fragment.</summary>
+    public static void AssertUsageError(Result result, string expectedFragment)
+    {
+        Assert.Equal(2, result.ExitCode);
+        string message = result.Stderr.TrimEnd('\n');
+        Assert.DoesNotContain('\n', message);
+        Assert.StartsWith("error: ", message);
+        Assert.Contains(expectedFragment, message);
+    }
+
     public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
 
     /// <summary>As <see cref="Run(string[])"/>, with extra environment variables for the child.</summary>
@@ -19,7 +29,8 @@ internal static class CliProcess
         foreach (string a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        // A guard against hangs, not a speed limit: on a machine shared with training runs the conv smoke runs took over 3 min.
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"vaease {string.Join(' ', args)} did not finish");

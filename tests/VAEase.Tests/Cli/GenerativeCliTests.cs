@@ -3,24 +3,15 @@ namespace VAEase.Tests.Cli;
 /// <summary>`vaease gan` and `vaease score` refuse bad input with one line and exit code 2.</summary>
 public sealed class GenerativeCliTests
 {
-    static void AssertUsageError(CliProcess.Result result, string expectedFragment)
-    {
-        Assert.Equal(2, result.ExitCode);
-        string message = result.Stderr.TrimEnd('\n');
-        Assert.DoesNotContain('\n', message);
-        Assert.StartsWith("error: ", message);
-        Assert.Contains(expectedFragment, message);
-    }
-
     [Fact]
     public void Gan_sample_needs_something_to_write_and_a_trained_gan()
     {
         string dir = Directory.CreateTempSubdirectory("vaease-gan-").FullName;
         try
         {
-            AssertUsageError(CliProcess.Run("gan", "sample", "--gan", dir), "nothing to write");
-            AssertUsageError(CliProcess.Run("gan", "sample", "--gan", dir, "--out", Path.Combine(dir, "x.csv")), "--out must name a .npy file");
-            AssertUsageError(CliProcess.Run("gan", "sample", "--gan", dir, "--out", Path.Combine(dir, "x.npy")), "holds no trained GAN");
+            CliProcess.AssertUsageError(CliProcess.Run("gan", "sample", "--gan", dir), "nothing to write");
+            CliProcess.AssertUsageError(CliProcess.Run("gan", "sample", "--gan", dir, "--out", Path.Combine(dir, "x.csv")), "--out must name a .npy file");
+            CliProcess.AssertUsageError(CliProcess.Run("gan", "sample", "--gan", dir, "--out", Path.Combine(dir, "x.npy")), "holds no trained GAN");
             Assert.False(File.Exists(Path.Combine(dir, "x.npy")));
         }
         finally
@@ -36,9 +27,9 @@ public sealed class GenerativeCliTests
         try
         {
             File.WriteAllText(Path.Combine(dir, "notes.txt"), "mine");
-            AssertUsageError(CliProcess.Run("score", "train", "--data", "linear:d=8,dims=2+3,n=500", "--out", dir), "is not empty");
-            AssertUsageError(CliProcess.Run("gan", "train", "--out", dir), "is not empty");
-            AssertUsageError(CliProcess.Run("score", "train", "--data", "linear:d=8,dims=2+3,n=500", "--out", dir, "--resume"), "nothing to resume");
+            CliProcess.AssertUsageError(CliProcess.Run("score", "train", "--data", "linear:d=8,dims=2+3,n=500", "--out", dir), "is not empty");
+            CliProcess.AssertUsageError(CliProcess.Run("gan", "train", "--out", dir), "is not empty");
+            CliProcess.AssertUsageError(CliProcess.Run("score", "train", "--data", "linear:d=8,dims=2+3,n=500", "--out", dir, "--resume"), "nothing to resume");
             Assert.Equal(["notes.txt"], Directory.GetFiles(dir).Select(Path.GetFileName));
         }
         finally

@@ -9,15 +9,6 @@ public sealed class IdCliTests
     const string TwoSubspaces = "linear:d=12,dims=2+4,n=2000,seed=1";
     const string SmallUnion = "linear:d=8,dims=2+3,n=3000,seed=4";
 
-    static void AssertUsageError(CliProcess.Result result, string expectedFragment)
-    {
-        Assert.Equal(2, result.ExitCode);
-        string message = result.Stderr.TrimEnd('\n');
-        Assert.DoesNotContain('\n', message);
-        Assert.StartsWith("error: ", message);
-        Assert.Contains(expectedFragment, message);
-    }
-
     static string TempJson() => Path.Combine(Path.GetTempPath(), $"vaease-id-{Guid.NewGuid():N}.json");
 
     [Fact]
@@ -55,19 +46,19 @@ public sealed class IdCliTests
     [InlineData("lpca,flipd")]
     public void Diffusion_based_methods_without_a_score_model_say_how_to_train_one(string methods)
     {
-        AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", methods), "vaease score train");
+        CliProcess.AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", methods), "vaease score train");
     }
 
     [Fact]
     public void Score_model_options_without_a_diffusion_method_are_refused()
     {
-        AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", "lpca", "--points", "10"), "--points is only used by the nb and flipd methods");
+        CliProcess.AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", "lpca", "--points", "10"), "--points is only used by the nb and flipd methods");
     }
 
     [Fact]
     public void An_unknown_method_is_a_usage_error_listing_the_known_ones()
     {
-        AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", "lpca,danco"), "unknown ID method 'danco'");
+        CliProcess.AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", "lpca,danco"), "unknown ID method 'danco'");
     }
 
     [Fact]
@@ -77,7 +68,7 @@ public sealed class IdCliTests
         string json = TempJson();
         try
         {
-            AssertUsageError(CliProcess.Run("id", "--data", big, "--methods", "twonn", "--json", json), "--subsample");
+            CliProcess.AssertUsageError(CliProcess.Run("id", "--data", big, "--methods", "twonn", "--json", json), "--subsample");
             Assert.False(File.Exists(json), "the JSON file was written");
 
             var run = CliProcess.Run("id", "--data", big, "--methods", "twonn", "--subsample", "1000", "--json", json);
@@ -121,7 +112,7 @@ public sealed class IdCliTests
             }
             Assert.Equal(AllRow(reused.Stdout), AllRow(loaded.Stdout));
 
-            AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", "vaease", "--model", dir), "expects d = 8 but " + TwoSubspaces + " has d = 12");
+            CliProcess.AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", "vaease", "--model", dir), "expects d = 8 but " + TwoSubspaces + " has d = 12");
         }
         finally
         {

@@ -28,15 +28,17 @@ public sealed class DiffusionEstimatorTests
     };
 
     [Theory]
-    [InlineData(20, 3)]
-    [InlineData(30, 11)]
-    public void Nb_finds_the_subspace_dimension_from_the_exact_score(int d, int k)
+    [InlineData(20, 3, false)]
+    [InlineData(30, 11, false)]
+    [InlineData(20, 3, true)]
+    [InlineData(30, 11, true)]
+    public void Nb_finds_the_subspace_dimension_from_the_exact_score(int d, int k, bool centred)
     {
         using var scope = NewDisposeScope();
         var (projector, point) = Subspace(d, k, 5);
         using var noise = new torch.Generator(9);
 
-        double estimate = DiffusionEstimators.NormalBundle(Exact(projector), point.to_type(float32), new DiffusionEstimatorConfig(), noise);
+        double estimate = DiffusionEstimators.NormalBundle(Exact(projector), point.to_type(float32), new DiffusionEstimatorConfig(), noise, centred);
 
         Assert.Equal(k, estimate);
     }
