@@ -17,7 +17,7 @@ public static class IdCommand
     static readonly NeighbourSearchConfig SearchDefaults = new();
 
     static readonly Option<string> Data = new("--data", "-d") { Description = "data spec, e.g. table2-linear or linear:d=12,dims=2+4,n=2000", Required = true };
-    static readonly Option<string> Methods = new("--methods") { Description = "comma-separated: lpca, mle, twonn, vaease, nb, flipd (nb and flipd read a score model: --score)", DefaultValueFactory = _ => "lpca,mle,twonn,vaease" };
+    static readonly Option<string> Methods = new("--methods") { Description = "comma-separated: lpca, mle, twonn, vaease, nb, nb-centred, flipd (nb, nb-centred and flipd read a score model: --score)", DefaultValueFactory = _ => "lpca,mle,twonn,vaease" };
     static readonly Option<string> ModelDir = new("--model", "-m") { Description = "vaease: a trained VAEase folder (default: train one with the data's recipe, see --out)" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "vaease without --model: where to train (default runs/id/<data>-vaease-seedS-eE; a finished run there with the same config is reused)" };
     static readonly Option<int?> Epochs = new("--epochs") { Description = "vaease without --model: training epochs (default: the recipe's)" };
