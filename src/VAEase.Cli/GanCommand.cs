@@ -86,8 +86,7 @@ public static class GanCommand
         if (outPath is not null && !outPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) throw new VAEaseException($"--out must name a .npy file, got {outPath}");
         if (grid is not null)
         {
-            var (generator, config) = GanRun.Load(dir);
-            generator.Dispose();
+            GanConfig config = GanRun.ReadConfig(dir);
             using Dataset real = DataSpec.Load(config.Data);
             GanRun.SampleGrid(dir, real, grid, seed);
             Console.WriteLine($"wrote {grid} (real {config.Data} images above GAN samples)");

@@ -127,7 +127,7 @@ public static class Table3Command
     }
 
     /// <summary>The first rows of a data set (the set itself is disposed).</summary>
-    private static Dataset First(Dataset data, long rows)
+    internal static Dataset First(Dataset data, long rows)
     {
         using (data)
         using (var indices = TorchSharp.torch.arange(Math.Min(rows, data.Count)))

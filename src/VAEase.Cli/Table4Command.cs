@@ -70,8 +70,7 @@ public static class Table4Command
                 GanRun.Train(gan, mnist, ganDir, Options(device, resume, "gan", token));
             });
         }
-        var (generator, ganConfig) = GanRun.Load(ganDir);
-        generator.Dispose();
+        GanConfig ganConfig = GanRun.ReadConfig(ganDir);
         if (ganConfig.InputDim != 784) throw new VAEaseException($"the GAN in {ganDir} makes d = {ganConfig.InputDim} images; pseudo-MNIST needs 28x28 (784)");
 
         // 2. Pseudo-MNIST.
@@ -89,8 +88,8 @@ public static class Table4Command
         GanRun.SampleGrid(ganDir, mnistReal, Path.Combine(outDir, "samples.png"), seed);
 
         var (all, held) = DataSpec.LoadTrainTest(spec, 0.1, seed);
-        Dataset train = trainRows is { } n && n < all.Count ? First(all, n) : all;
-        Dataset test = First(held, Math.Min(evalRows, held.Count));
+        Dataset train = trainRows is { } n && n < all.Count ? Table3Command.First(all, n) : all;
+        Dataset test = Table3Command.First(held, Math.Min(evalRows, held.Count));
         using (train)
         using (test)
         {
@@ -158,14 +157,6 @@ public static class Table4Command
         var stageClock = Stopwatch.StartNew();
         train(same);
         seconds[name] = stageClock.Elapsed.TotalSeconds;
-    }
-
-    /// <summary>The first rows of a data set (the set itself is disposed).</summary>
-    private static Dataset First(Dataset data, long rows)
-    {
-        using (data)
-        using (var indices = arange(Math.Min(rows, data.Count)))
-            return data.Subset(indices, $"first {rows}");
     }
 
     private static void Print(TextWriter w, EvalReport vaease, IReadOnlyDictionary<string, DimensionEstimate> estimates, long evalRows, long steps, long trainRows)

@@ -36,15 +36,23 @@ public static class GanRun
     /// so every sample is the same function of its own noise).</summary>
     public static (GanGenerator Generator, GanConfig Config) Load(string dir, Device? device = null)
     {
+        GanConfig config = ReadConfig(dir);
         string weights = Path.Combine(dir, Gan.GeneratorName + ".safetensors");
-        if (!File.Exists(weights)) throw new VAEaseException($"{dir} holds no trained GAN ({Gan.GeneratorName}.safetensors is missing; an unfinished run continues with `vaease gan train --out {dir} --resume`)");
-        GanConfig config = Json.Read<GanConfig>(Path.Combine(dir, ConfigFile));
-        config.Validate();
         var generator = new GanGenerator(config.NoiseDim, config.InputDim);
         ModelStore.LoadModule(weights, generator);
         if (device is not null) generator.to(device);
         generator.eval();
         return (generator, config);
+    }
+
+    /// <summary>The config of a trained GAN folder, without loading its weights; throws if the folder holds no finished GAN.</summary>
+    public static GanConfig ReadConfig(string dir)
+    {
+        if (!File.Exists(Path.Combine(dir, Gan.GeneratorName + ".safetensors")))
+            throw new VAEaseException($"{dir} holds no trained GAN ({Gan.GeneratorName}.safetensors is missing; an unfinished run continues with `vaease gan train --out {dir} --resume`)");
+        GanConfig config = Json.Read<GanConfig>(Path.Combine(dir, ConfigFile));
+        config.Validate();
+        return config;
     }
 
     /// <summary>Writes <paramref name="count"/> samples in [0, 1] as a float32 .npy [count, d], generated in

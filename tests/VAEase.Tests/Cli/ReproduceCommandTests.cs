@@ -66,6 +66,39 @@ public sealed class ReproduceCommandTests
     }
 
     [Fact]
+    public void Table4_quick_runs_every_stage_then_reuses_them_all_on_a_second_run()
+    {
+        if (!InstalledData.Available("mnist")) return;
+        string root = TrainingFixture.TempDir();
+        try
+        {
+            var first = CliProcess.Run("reproduce", "table4", "--quick", "--out", root);
+            Assert.True(first.ExitCode == 0, first.Stderr);
+            Assert.Contains("Table 4 (pseudo-MNIST", first.Stdout);
+            Assert.Contains("105.94", first.Stdout);
+            foreach (string file in new[] { "samples.png", "results.json", "pseudo-mnist-n3000-seed1.npy", "gan/generator.safetensors", "vaease/model.safetensors", "score/score.safetensors" })
+                Assert.True(File.Exists(Path.Combine(root, file)), file);
+            using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "results.json"))))
+            {
+                JsonElement estimates = doc.RootElement.GetProperty("estimates");
+                foreach (string method in new[] { "nb", "nb-centred", "flipd", "lpca", "mle", "twonn" })
+                    Assert.True(double.IsFinite(estimates.GetProperty(method).GetProperty("dimension").GetDouble()), method);
+                Assert.Equal(5, estimates.GetProperty("nb").GetProperty("points").GetInt64());
+            }
+
+            var second = CliProcess.Run("reproduce", "table4", "--quick", "--out", root);
+            Assert.True(second.ExitCode == 0, second.Stderr);
+            Assert.Contains("gan: reusing the finished run", second.Stderr);
+            Assert.Contains("score: reusing the finished run", second.Stderr);
+            Assert.DoesNotContain("pseudo-MNIST: 3000 images", second.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Table3_on_data_that_is_neither_an_image_nor_a_text_set_is_refused_in_one_line()
     {
         var run = CliProcess.Run("reproduce", "table3", "--data", "table2-linear");
