@@ -12,8 +12,19 @@ public static class ProcessMemory
     private static long Field(string name)
     {
         const string path = "/proc/self/status";
-        if (!File.Exists(path)) return 0;
-        string? line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        return File.Exists(path) ? ParseStatusField(File.ReadLines(path), name) : 0;
+    }
+
+    /// <summary>
+    /// The value in bytes of a "Name: value kB" line of a /proc status file, or 0 if absent or unreadable.
+    /// Linux writes "VmHWM:\t    2188 kB" but pads to 8 digits only, and other kernels (gVisor) pad
+    /// differently, so the value is the first whitespace-separated token after the name.
+    /// </summary>
+    internal static long ParseStatusField(IEnumerable<string> lines, string name)
+    {
+        string? line = lines.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
+        if (line is null) return 0;
+        string[] parts = line[name.Length..].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length > 0 && long.TryParse(parts[0], out long kb) ? kb * 1024 : 0;
     }
 }
