@@ -12,7 +12,7 @@ namespace VAEase.Cli;
 /// authors' recipes, on several seeds, printed in the paper's layout beside the paper's numbers.</summary>
 public static class ReproduceCommand
 {
-    sealed record Part(string Name, string Spec, string QuickSpec, int QuickEpochs, IReadOnlyDictionary<ModelKind, int[]> Paper);
+    internal sealed record Part(string Name, string Spec, string QuickSpec, int QuickEpochs, IReadOnlyDictionary<ModelKind, int[]> Paper);
 
     static readonly Part[] Parts =
     [
@@ -45,7 +45,7 @@ public static class ReproduceCommand
             PartOption, Seeds, Quick, Data, Epochs, Models, VarianceBoundOption, TrainCommand.AlignRestarts, Out, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         table2.SetAction(parse => Cli.WithCancellation(token => Table2(parse, token)));
-        return new Command("reproduce", "Reproduce the paper's experiments.") { table2, Table3Command.Create(), Table4Command.Create() };
+        return new Command("reproduce", "Reproduce the paper's experiments.") { table2, Table3Command.Create(), Table4Command.Create(), IdUnionsCommand.Create() };
     }
 
     private static int Table2(ParseResult parse, CancellationToken token)
@@ -68,12 +68,7 @@ public static class ReproduceCommand
             foreach (ModelKind kind in kinds)
                 foreach (long seed in seeds)
                 {
-                    RunConfig run = TrainCommand.Recipe(kind, spec);
-                    TrainConfig t = run.Training with { Seed = seed };
-                    if (quick) t = t with { Epochs = part.QuickEpochs, RestartPeriod = 0 };
-                    if (parse.GetValue(Epochs) is { } epochs) t = t with { Epochs = epochs };
-                    if (parse.GetValue(TrainCommand.AlignRestarts) is { } align) t = t with { AlignRestarts = align };
-                    run = (run with { Training = t, Model = bound is { } b ? run.Model with { VarianceBound = b } : run.Model }).Validate();
+                    RunConfig run = Run(kind, part, spec, seed, quick, parse.GetValue(Epochs), parse.GetValue(TrainCommand.AlignRestarts), bound);
                     Devices.UseThreadsFor(run);
                     string dir = Path.Combine(outRoot, part.Name, $"{Json.Name(kind)}-seed{seed}");
                     rows.Add(ExperimentRun.TrainAndEvaluate(run, all, dir,
@@ -102,7 +97,20 @@ public static class ReproduceCommand
         return 0;
     }
 
-    private static IEnumerable<(Part, string)> SelectParts(string which, string? data, bool quick)
+    /// <summary>The run of one model and seed on one part: the family's recipe, with the quick config's epochs
+    /// and single cosine cycle, and the overrides given.</summary>
+    internal static RunConfig Run(ModelKind kind, Part part, string spec, long seed, bool quick, int? epochs = null, bool? alignRestarts = null, VarianceBound? bound = null)
+    {
+        RunConfig run = TrainCommand.Recipe(kind, spec);
+        TrainConfig t = run.Training with { Seed = seed };
+        if (quick) t = t with { Epochs = part.QuickEpochs, RestartPeriod = 0 };
+        if (epochs is { } e) t = t with { Epochs = e };
+        if (alignRestarts is { } align) t = t with { AlignRestarts = align };
+        return (run with { Training = t, Model = bound is { } b ? run.Model with { VarianceBound = b } : run.Model }).Validate();
+    }
+
+    /// <summary>The parts chosen by --part (their quick specs with --quick), or the one part of a --data union.</summary>
+    internal static IEnumerable<(Part, string)> SelectParts(string which, string? data, bool quick)
     {
         if (data is not null)
         {

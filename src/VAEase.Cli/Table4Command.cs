@@ -64,10 +64,10 @@ public static class Table4Command
         if (parse.GetValue(GanDir) is null)
         {
             var gan = new GanConfig { Epochs = quick ? 1 : parse.GetValue(GanEpochs), Seed = seed, Rows = quick ? 1024 : null };
-            Stage("gan", ganDir, GanRun.ConfigFile, gan, Gan.GeneratorName + ".safetensors", seconds, resume =>
+            Stage.Run("gan", ganDir, GanRun.ConfigFile, gan, Gan.GeneratorName + ".safetensors", seconds, resume =>
             {
                 using Dataset mnist = DataSpec.Load(gan.Data);
-                GanRun.Train(gan, mnist, ganDir, Options(device, resume, "gan", token));
+                GanRun.Train(gan, mnist, ganDir, Stage.Options(device, resume, "gan", token));
             });
         }
         GanConfig ganConfig = GanRun.ReadConfig(ganDir);
@@ -99,15 +99,15 @@ public static class Table4Command
             run.Validate();
             string vaeaseDir = Path.Combine(outDir, "vaease");
             var vaeaseClock = Stopwatch.StartNew();
-            using SparseAutoencoder model = ExperimentRun.TrainOrLoad(run, train, vaeaseDir, Options(device, false, "vaease", token), out double vaeaseSeconds, out long vaeaseSteps);
+            using SparseAutoencoder model = ExperimentRun.TrainOrLoad(run, train, vaeaseDir, Stage.Options(device, false, "vaease", token), out double vaeaseSeconds, out long vaeaseSteps);
             seconds["vaease_train"] = vaeaseSeconds;
             EvalReport report = Evaluator.Evaluate(model, test, device: device);
 
             // 4. The score model.
             string scoreDir = Path.Combine(outDir, "score");
             ScoreConfig score = ScoreRun.For(train, spec) with { Epochs = quick ? 1 : parse.GetValue(ScoreEpochs), Seed = seed };
-            Stage("score", scoreDir, ScoreRun.ConfigFile, score, ScoreModel.NetworkName + ".safetensors", seconds,
-                resume => ScoreRun.Train(score, train, scoreDir, Options(device, resume, "score", token)));
+            Stage.Run("score", scoreDir, ScoreRun.ConfigFile, score, ScoreModel.NetworkName + ".safetensors", seconds,
+                resume => ScoreRun.Train(score, train, scoreDir, Stage.Options(device, resume, "score", token)));
 
             // 5. The estimates on held-out images.
             var (network, _) = ScoreRun.Load(scoreDir, device);
@@ -135,28 +135,6 @@ public static class Table4Command
         }
         Console.WriteLine($"table4: {clock.Elapsed.TotalMinutes:F1} min; results.json and samples.png (real vs GAN) in {outDir}");
         return 0;
-    }
-
-    private static TrainOptions Options(Device device, bool resume, string label, CancellationToken token) =>
-        new() { Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token };
-
-    /// <summary>Runs a training stage unless the folder holds its finished run (same config); resumes an
-    /// unfinished run of the same config; refuses a folder holding another run.</summary>
-    private static void Stage<T>(string name, string dir, string configFile, T config, string doneFile, Dictionary<string, double> seconds,
-        Action<bool> train) where T : class
-    {
-        string configPath = Path.Combine(dir, configFile);
-        bool same = File.Exists(configPath) && Json.Read<T>(configPath).Equals(config);
-        if (same && File.Exists(Path.Combine(dir, doneFile)))
-        {
-            Console.Error.WriteLine($"{name}: reusing the finished run in {dir}");
-            return;
-        }
-        if (!same && Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-            throw new VAEaseException($"{dir} holds a {name} run with other settings (use another --out)");
-        var stageClock = Stopwatch.StartNew();
-        train(same);
-        seconds[name] = stageClock.Elapsed.TotalSeconds;
     }
 
     private static void Print(TextWriter w, EvalReport vaease, IReadOnlyDictionary<string, DimensionEstimate> estimates, long evalRows, long steps, long trainRows)

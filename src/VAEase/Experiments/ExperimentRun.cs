@@ -50,16 +50,29 @@ public static class ExperimentRun
     {
         string configPath = Path.Combine(dir, ModelStore.ConfigFile);
         bool sameRun = File.Exists(configPath) && IO.Json.Read<RunConfig>(configPath) == run;
-        if (sameRun && File.Exists(Path.Combine(dir, ModelStore.WeightsFile)) && File.Exists(Path.Combine(dir, Trainer.MetricsFile)))
+        if (sameRun && IsFinished(dir))
         {
-            (steps, seconds) = IO.Json.Read<SavedMetrics>(Path.Combine(dir, Trainer.MetricsFile));
-            return ModelStore.Load(dir, options.Device).Model;
+            var (model, _, s, n) = LoadFinished(dir, options.Device);
+            (seconds, steps) = (s, n);
+            return model;
         }
         if (!sameRun && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         TrainResult result = Trainer.Train(run, train, dir, options with { Resume = sameRun });
         seconds = result.Seconds;
         steps = result.History.Count > 0 ? result.History[^1].Step : 0;
         return result.Model;
+    }
+
+    /// <summary>Whether <paramref name="dir"/> holds a finished run (weights and final metrics).</summary>
+    public static bool IsFinished(string dir) =>
+        File.Exists(Path.Combine(dir, ModelStore.WeightsFile)) && File.Exists(Path.Combine(dir, Trainer.MetricsFile));
+
+    /// <summary>The model of a finished run, its config, and its training time and steps.</summary>
+    public static (SparseAutoencoder Model, RunConfig Run, double Seconds, long Steps) LoadFinished(string dir, TorchSharp.torch.Device? device = null)
+    {
+        var (steps, seconds) = IO.Json.Read<SavedMetrics>(Path.Combine(dir, Trainer.MetricsFile));
+        var (model, run) = ModelStore.Load(dir, device);
+        return (model, run, seconds, steps);
     }
 
     private sealed record SavedMetrics(long Steps, double Seconds);

@@ -99,6 +99,55 @@ public sealed class ReproduceCommandTests
     }
 
     [Fact]
+    public void Id_unions_quick_puts_every_estimator_per_manifold_in_one_table_and_reuses_table2s_model()
+    {
+        const string union = "linear:d=12,dims=2+4,n=6000,seed=1";
+        string root = TrainingFixture.TempDir();
+        try
+        {
+            var table2 = CliProcess.Run("reproduce", "table2", "--quick", "--data", union, "--models", "vaease", "--epochs", "3", "--out", Path.Combine(root, "t2"));
+            Assert.True(table2.ExitCode == 0, table2.Stderr);
+
+            var run = CliProcess.Run("reproduce", "id-unions", "--quick", "--data", union, "--table2", Path.Combine(root, "t2"), "--out", Path.Combine(root, "id"));
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            Assert.Contains("using Table 2's model in", run.Stderr);
+            Assert.Contains("VAEase      NB    NB-c   FLIPD    lPCA     MLE   TwoNN", run.Stdout);
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "id", "results.json")));
+            JsonElement part = doc.RootElement.GetProperty("parts")[0];
+            Assert.Equal([2, 4], part.GetProperty("truth").EnumerateArray().Select(e => e.GetInt32()));
+            Assert.Equal(Path.Combine(root, "t2", "linear", "vaease-seed1"), part.GetProperty("vaease").GetProperty("dir").GetString());
+            JsonElement estimates = part.GetProperty("estimates");
+            foreach (string method in new[] { "vaease", "nb", "nb-centred", "flipd", "lpca", "mle", "twonn" })
+                Assert.True(double.IsFinite(estimates.GetProperty(method).GetProperty("dimension").GetDouble()), method);
+            // The per-manifold columns belong to their manifolds: MLE on a flat piece is close to its dimension.
+            JsonElement mle = estimates.GetProperty("mle").GetProperty("per_group");
+            Assert.InRange(mle.GetProperty("0").GetDouble(), 1.5, 2.5);
+            Assert.InRange(mle.GetProperty("1").GetDouble(), 3.2, 4.8);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Id_unions_with_a_table2_folder_that_holds_no_model_is_refused_in_one_line()
+    {
+        string root = Directory.CreateDirectory(TrainingFixture.TempDir()).FullName;
+        try
+        {
+            var run = CliProcess.Run("reproduce", "id-unions", "--quick", "--part", "linear", "--table2", root, "--out", Path.Combine(root, "id"));
+            Assert.Equal(2, run.ExitCode);
+            Assert.Contains("holds no finished VAEase run", run.Stderr);
+            Assert.Single(run.Stderr.Trim().Split('\n'));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Table3_on_data_that_is_neither_an_image_nor_a_text_set_is_refused_in_one_line()
     {
         var run = CliProcess.Run("reproduce", "table3", "--data", "table2-linear");
