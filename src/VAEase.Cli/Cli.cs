@@ -51,6 +51,10 @@ public static class Cli
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
+    /// <summary>Training options of a command: a progress bar with this label on stderr, Ctrl+C stops at the next step.</summary>
+    public static TrainOptions TrainOptions(TorchSharp.torch.Device device, string label, CancellationToken token, bool resume = false) =>
+        new() { Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token };
+
     /// <summary>Runs the command body with Ctrl+C turned into a cancellation (the trainer checkpoints and stops).</summary>
     public static int WithCancellation(Func<CancellationToken, int> body)
     {

@@ -52,7 +52,7 @@ public static class DemoCommand
             string dir = Path.Combine(outRoot, Json.Name(kind));
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             rows.Add(ExperimentRun.TrainAndEvaluate(run, all, dir,
-                new TrainOptions { Device = device, Progress = new ProgressBar($"{Json.Name(kind),-8}"), Cancellation = token }));
+                Cli.TrainOptions(device, $"{Json.Name(kind),-8}", token)));
         }
 
         Tables.PrintUnionTable(Console.Out, $"Active dims per manifold, {DataSpec.Canonical(spec)}: test split, {epochs} epochs per model", info.Pieces, rows);

@@ -43,7 +43,7 @@ public static class GanCommand
         string outDir = parse.GetValue(Out)!;
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         bool resume = parse.GetValue(Resume);
-        GanConfig config = ConfigOfRun(outDir, resume, GanRun.ConfigFile, () => new GanConfig
+        GanConfig config = Stage.ConfigOfRun(outDir, resume, GanRun.ConfigFile, () => new GanConfig
         {
             Data = parse.GetValue(Data)!, Epochs = parse.GetValue(Epochs), NoiseDim = parse.GetValue(NoiseDim), Seed = parse.GetValue(Seed),
         });
@@ -52,28 +52,13 @@ public static class GanCommand
         config.Validate();
         Console.Error.WriteLine($"training the GAN on {config.Data}: {data.Count} images, d = {data.Dim}, noise dim {config.NoiseDim}, " +
                                 $"{config.Epochs} epochs of {Trainer.BatchesPerEpoch(data.Count, config.BatchSize)} steps");
-        var history = GanRun.Train(config, data, outDir, new TrainOptions { Device = device, Resume = resume, Progress = new ProgressBar("gan"), Cancellation = token });
+        var history = GanRun.Train(config, data, outDir, Cli.TrainOptions(device, "gan", token, resume));
         string grid = Path.Combine(outDir, "samples.png");
         GanRun.SampleGrid(outDir, data, grid, config.Seed);
         var last = history[^1];
         Console.WriteLine($"trained the GAN in {history.Sum(h => h.Seconds):F0} s; last epoch: generator loss {last.Loss:F3}, discriminator loss {last.SquaredError:F3}");
         Console.WriteLine($"saved to {outDir}; real vs generated images: {grid}; pseudo-data: vaease gan sample --gan {outDir} --out pseudo.npy");
         return 0;
-    }
-
-    /// <summary>The config of a run: the one saved in <paramref name="outDir"/> when resuming, else a new one
-    /// for an empty (or new) folder.</summary>
-    internal static T ConfigOfRun<T>(string outDir, bool resume, string configFile, Func<T> fresh)
-    {
-        if (resume)
-        {
-            string path = Path.Combine(outDir, configFile);
-            if (!File.Exists(path)) throw new VAEaseException($"nothing to resume in {outDir} ({configFile} is missing)");
-            return Json.Read<T>(path);
-        }
-        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
-            throw new VAEaseException($"output folder {outDir} is not empty (use a new folder, or --resume to continue the run in it)");
-        return fresh();
     }
 
     private static int RunSample(ParseResult parse)

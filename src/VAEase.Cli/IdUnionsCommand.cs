@@ -92,7 +92,7 @@ public static class IdUnionsCommand
                     BatchSize = parse.GetValue(ScoreBatch), Seed = seed,
                 };
                 Stage.Run("score", scoreDir, ScoreRun.ConfigFile, score, ScoreModel.NetworkName + ".safetensors", seconds,
-                    resume => ScoreRun.Train(score, train, scoreDir, Stage.Options(device, resume, $"{part.Name} score", token)));
+                    resume => ScoreRun.Train(score, train, scoreDir, Cli.TrainOptions(device, $"{part.Name} score", token, resume)));
 
                 // 3. The estimates on held-out points.
                 var (network, _) = ScoreRun.Load(scoreDir, device);
@@ -135,7 +135,7 @@ public static class IdUnionsCommand
     private static (SparseAutoencoder, Source, double Seconds, long Steps) TrainHere(RunConfig run, Dataset train, string dir, Device device, CancellationToken token)
     {
         Devices.UseThreadsFor(run);
-        SparseAutoencoder model = ExperimentRun.TrainOrLoad(run, train, dir, Stage.Options(device, false, "vaease", token), out double seconds, out long steps);
+        SparseAutoencoder model = ExperimentRun.TrainOrLoad(run, train, dir, Cli.TrainOptions(device, "vaease", token), out double seconds, out long steps);
         return (model, new Source(dir, run), seconds, steps);
     }
 

@@ -72,7 +72,7 @@ public static class ReproduceCommand
                     Devices.UseThreadsFor(run);
                     string dir = Path.Combine(outRoot, part.Name, $"{Json.Name(kind)}-seed{seed}");
                     rows.Add(ExperimentRun.TrainAndEvaluate(run, all, dir,
-                        new TrainOptions { Device = device, Progress = new ProgressBar($"{part.Name} {Json.Name(kind)} s{seed}"), Cancellation = token }));
+                        Cli.TrainOptions(device, $"{part.Name} {Json.Name(kind)} s{seed}", token)));
                 }
             bool paperData = DataSpec.Canonical(spec) == DataSpec.Canonical(part.Spec);
             Tables.PrintUnionTable(Console.Out, $"Table 2 ({part.Name}): {DataSpec.Canonical(spec)}, test split{(quick ? ", quick config" : "")}",

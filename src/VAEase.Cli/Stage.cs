@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using VAEase.IO;
-using VAEase.Training;
-using static TorchSharp.torch;
 
 namespace VAEase.Cli;
 
@@ -29,7 +27,18 @@ internal static class Stage
         seconds[name] = stageClock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>Training options of a stage: its progress bar on stderr, Ctrl-C stops at the next step.</summary>
-    public static TrainOptions Options(Device device, bool resume, string label, CancellationToken token) =>
-        new() { Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token };
+    /// <summary>The config of a run: the one saved in <paramref name="outDir"/> when resuming, else a new one
+    /// for an empty (or new) folder.</summary>
+    internal static T ConfigOfRun<T>(string outDir, bool resume, string configFile, Func<T> fresh)
+    {
+        if (resume)
+        {
+            string path = Path.Combine(outDir, configFile);
+            if (!File.Exists(path)) throw new VAEaseException($"nothing to resume in {outDir} ({configFile} is missing)");
+            return Json.Read<T>(path);
+        }
+        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
+            throw new VAEaseException($"output folder {outDir} is not empty (use a new folder, or --resume to continue the run in it)");
+        return fresh();
+    }
 }

@@ -75,7 +75,7 @@ public static class Table3Command
                 string name = Json.Name(kind);
                 var modelClock = Stopwatch.StartNew();
                 results.Add(ImageStudy.Run(run, train, test, Path.Combine(outDir, $"{name}-seed{run.Training.Seed}"),
-                    new TrainOptions { Device = device, Progress = new ProgressBar($"{set} {name}"), Cancellation = token }));
+                    Cli.TrainOptions(device, $"{set} {name}", token)));
                 Console.Error.WriteLine($"{set} {name}: trained or reused, evaluated on {test.Count} test images (RE, active dims, " +
                                         $"masking curve, class alignment) in {modelClock.Elapsed.TotalMinutes:F1} min");
             }

@@ -57,7 +57,7 @@ public static class Table3Text
                 string name = Json.Name(kind);
                 var modelClock = Stopwatch.StartNew();
                 results.Add(ExperimentRun.TrainAndEvaluate(run, train, test, Path.Combine(outDir, $"{name}-seed{run.Training.Seed}"),
-                    new TrainOptions { Device = device, Progress = new ProgressBar($"{set} {name}"), Cancellation = token }));
+                    Cli.TrainOptions(device, $"{set} {name}", token)));
                 runs.Add(run);
                 Console.Error.WriteLine($"{set} {name}: trained or reused, evaluated on {test.Count} test rows in {modelClock.Elapsed.TotalMinutes:F1} min");
             }

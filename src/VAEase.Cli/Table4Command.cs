@@ -67,7 +67,7 @@ public static class Table4Command
             Stage.Run("gan", ganDir, GanRun.ConfigFile, gan, Gan.GeneratorName + ".safetensors", seconds, resume =>
             {
                 using Dataset mnist = DataSpec.Load(gan.Data);
-                GanRun.Train(gan, mnist, ganDir, Stage.Options(device, resume, "gan", token));
+                GanRun.Train(gan, mnist, ganDir, Cli.TrainOptions(device, "gan", token, resume));
             });
         }
         GanConfig ganConfig = GanRun.ReadConfig(ganDir);
@@ -99,7 +99,7 @@ public static class Table4Command
             run.Validate();
             string vaeaseDir = Path.Combine(outDir, "vaease");
             var vaeaseClock = Stopwatch.StartNew();
-            using SparseAutoencoder model = ExperimentRun.TrainOrLoad(run, train, vaeaseDir, Stage.Options(device, false, "vaease", token), out double vaeaseSeconds, out long vaeaseSteps);
+            using SparseAutoencoder model = ExperimentRun.TrainOrLoad(run, train, vaeaseDir, Cli.TrainOptions(device, "vaease", token), out double vaeaseSeconds, out long vaeaseSteps);
             seconds["vaease_train"] = vaeaseSeconds;
             EvalReport report = Evaluator.Evaluate(model, test, device: device);
 
@@ -107,7 +107,7 @@ public static class Table4Command
             string scoreDir = Path.Combine(outDir, "score");
             ScoreConfig score = ScoreRun.For(train, spec) with { Epochs = quick ? 1 : parse.GetValue(ScoreEpochs), Seed = seed };
             Stage.Run("score", scoreDir, ScoreRun.ConfigFile, score, ScoreModel.NetworkName + ".safetensors", seconds,
-                resume => ScoreRun.Train(score, train, scoreDir, Stage.Options(device, resume, "score", token)));
+                resume => ScoreRun.Train(score, train, scoreDir, Cli.TrainOptions(device, "score", token, resume)));
 
             // 5. The estimates on held-out images.
             var (network, _) = ScoreRun.Load(scoreDir, device);
