@@ -25,15 +25,16 @@ public static class IdCommand
     static readonly Option<long> Seed = new("--seed") { Description = "seeds the subset and the trained model", DefaultValueFactory = _ => 1 };
     static readonly Option<string> ScoreDir = new("--score") { Description = "nb, flipd: a trained score model folder (`vaease score train`)" };
     static readonly Option<int> Points = new("--points") { Description = $"nb, flipd: estimate at a seeded random subset of N rows (default {DiffusionDefaults.Points})", DefaultValueFactory = _ => DiffusionDefaults.Points };
-    static readonly Option<double> NbSigma = new("--nb-sigma") { Description = $"nb: noise level of the perturbed copies in the score model's coordinates (default {DiffusionDefaults.NbSigma})", DefaultValueFactory = _ => DiffusionDefaults.NbSigma };
-    static readonly Option<double> FlipdT0 = new("--flipd-t0") { Description = $"flipd: time t0 of the VP SDE (default {DiffusionDefaults.FlipdT0})", DefaultValueFactory = _ => DiffusionDefaults.FlipdT0 };
+    static readonly Option<string> NbSigma = new("--nb-sigma") { Description = $"nb: noise level of the perturbed copies in the score model's coordinates; a comma-separated list sweeps it (default {DiffusionDefaults.NbSigma})", DefaultValueFactory = _ => Invariant(DiffusionDefaults.NbSigma) };
+    static readonly Option<string> FlipdT0 = new("--flipd-t0") { Description = $"flipd: time t0 of the VP SDE; a comma-separated list sweeps it (default {DiffusionDefaults.FlipdT0})", DefaultValueFactory = _ => Invariant(DiffusionDefaults.FlipdT0) };
+    static readonly Option<string> PlotPath = new("--plot") { Description = "nb, flipd: plot each estimate against its noise scale (give lists to --nb-sigma / --flipd-t0) to this PNG or SVG" };
     static readonly Option<string> JsonPath = new("--json") { Description = "also write the estimates, settings and versions as JSON to this file" };
 
     public static Command Create()
     {
         var command = new Command("id", "Estimate the intrinsic dimension of data: classical k-NN estimators and VAEase's mean active dims, overall and per group.")
         {
-            Data, Methods, ModelDir, Out, Epochs, Subsample, ScoreDir, Points, NbSigma, FlipdT0, Seed, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
+            Data, Methods, ModelDir, Out, Epochs, Subsample, ScoreDir, Points, NbSigma, FlipdT0, PlotPath, Seed, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         command.SetAction(parse => Cli.WithCancellation(token => Run(parse, token)));
         return command;
@@ -49,7 +50,7 @@ public static class IdCommand
         bool withModel = methods.Contains(ModelEstimate.Method);
         if (!withModel && new Option[] { ModelDir, Out, Epochs }.FirstOrDefault(o => parse.GetResult(o) is not null) is { } unused)
             throw new VAEaseException($"{unused.Name} is only used by the {ModelEstimate.Method} method (add it to --methods)");
-        if (diffusion.Count == 0 && new Option[] { ScoreDir, Points, NbSigma, FlipdT0 }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } unusedDiffusion)
+        if (diffusion.Count == 0 && new Option[] { ScoreDir, Points, NbSigma, FlipdT0, PlotPath }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } unusedDiffusion)
             throw new VAEaseException($"{unusedDiffusion.Name} is only used by the nb and flipd methods (add them to --methods)");
         long seed = parse.GetValue(Seed);
         var search = SearchConfig(parse.GetValue(Subsample), seed);
@@ -66,18 +67,20 @@ public static class IdCommand
                 : throw new VAEaseException($"{string.Join(" and ", diffusion)} read a trained score model: train one with `vaease score train --data {spec} --out DIR` and pass --score DIR");
         if (score is { } s0 && s0.Config.InputDim != info.Dim)
             throw new VAEaseException($"the score model expects d = {s0.Config.InputDim} but {spec} has d = {info.Dim}");
-        var diffusionConfig = DiffusionDefaults with { Points = parse.GetValue(Points), NbSigma = parse.GetValue(NbSigma), FlipdT0 = parse.GetValue(FlipdT0), Seed = seed };
+        if (parse.GetValue(PlotPath) is { } plotPath) VAEase.Plotting.PlotFile.CheckPath(plotPath);
+        double[] nbSigmas = Scales(parse.GetValue(NbSigma)!, "--nb-sigma"), flipdT0s = Scales(parse.GetValue(FlipdT0)!, "--flipd-t0");
+        var diffusionConfig = DiffusionDefaults with { Points = parse.GetValue(Points), NbSigma = nbSigmas[0], FlipdT0 = flipdT0s[0], Seed = seed };
         if (withModel && modelDir is not null) model = ModelEstimate.Load(modelDir, spec, info, device);
         else if (withModel) plan = ModelEstimate.PlanTraining(spec, parse.GetValue(Out), parse.GetValue(Epochs), seed);
         try
         {
             using Dataset data = DataSpec.Load(spec);
             var estimates = new Dictionary<string, DimensionEstimate>();
+            var diffusionEstimates = new List<DimensionEstimate>();
             if (classical.Count > 0)
                 foreach (DimensionEstimate e in RunClassical(data, classical, search)) estimates[e.Method] = e;
             if (score is { } sm)
-                foreach (DimensionEstimate e in DiffusionEstimators.Run(sm.Network, sm.Config, data, diffusion, diffusionConfig, new PointProgress()))
-                    estimates[e.Method] = e;
+                diffusionEstimates.AddRange(DiffusionEstimators.RunAtScales(sm.Network, sm.Config, data, diffusion, diffusionConfig, nbSigmas, flipdT0s, new PointProgress()));
             if (plan is not null)
             {
                 model = ModelEstimate.Obtain(plan, device, token);
@@ -85,9 +88,16 @@ public static class IdCommand
             }
             if (model is not null) estimates[ModelEstimate.Method] = ModelEstimate.Estimate(model, data, device);
 
-            var ordered = methods.Select(m => estimates[m]).ToList();
+            // In the order asked for; a diffusion method contributes one estimate per noise scale.
+            var ordered = methods.SelectMany(m => estimates.TryGetValue(m, out var e) ? [e]
+                : diffusionEstimates.Where(d => d.Method == m || d.Method.StartsWith(m + "@", StringComparison.Ordinal))).ToList();
             var truth = IdTable.Truth(info, data.Labels);
             IdTable.Print(Console.Out, spec, data, ordered, truth);
+            if (parse.GetValue(PlotPath) is { } plot)
+            {
+                IdTable.SaveScalePlot(plot, DataSpec.Canonical(spec), ordered, truth);
+                Console.Error.WriteLine($"wrote {plot}");
+            }
             if (parse.GetValue(JsonPath) is { } path)
             {
                 Json.Write(path, new
@@ -108,6 +118,8 @@ public static class IdCommand
                         score_dir = parse.GetValue(ScoreDir),
                         score = score?.Config,
                         diffusion = diffusion.Count > 0 ? diffusionConfig : null,
+                        nb_sigmas = diffusion.Count > 0 ? nbSigmas : null,
+                        flipd_t0s = diffusion.Count > 0 ? flipdT0s : null,
                     },
                     estimates = ordered.ToDictionary(e => e.Method, IdTable.ForJson),
                     versions = Versions.All,
@@ -121,6 +133,17 @@ public static class IdCommand
             score?.Network.Dispose();
         }
         return 0;
+    }
+
+    private static string Invariant(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A positive noise scale or a comma-separated list of them.</summary>
+    private static double[] Scales(string text, string option)
+    {
+        double[] values = Naming.ParseList(text, option, v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToArray();
+        if (values.Any(v => !(v > 0) || !double.IsFinite(v)))
+            throw new VAEaseException($"{option} values must be positive and finite, got '{text}'");
+        return values;
     }
 
     /// <summary>The distinct method names in the order given.</summary>

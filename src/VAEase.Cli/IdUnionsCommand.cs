@@ -79,10 +79,10 @@ public static class IdUnionsCommand
                 RunConfig run = ReproduceCommand.Run(ModelKind.VAEase, part, spec, seed, quick, quick ? 2 : parse.GetValue(VAEaseEpochs));
                 var (model, used, trainSeconds, steps) = table2 is null ? TrainHere(run, train, Path.Combine(dir, "vaease"), device, token)
                     : FromTable2(Path.Combine(table2, part.Name, $"{ModelEstimate.Method}-seed{seed}"), spec, device);
-                var estimates = new Dictionary<string, DimensionEstimate>();
-                using (model)
-                    estimates[ModelEstimate.Method] = ModelEstimate.Estimate(model, test, device);
                 object vaease = new { dir = used.Dir, config = used.Run, steps, seconds = trainSeconds };
+                DimensionEstimate vaeaseEstimate;
+                using (model)
+                    vaeaseEstimate = ModelEstimate.Estimate(model, test, device);
 
                 // 2. The score model, on the same training points.
                 string scoreDir = Path.Combine(dir, "score");
@@ -96,17 +96,10 @@ public static class IdUnionsCommand
 
                 // 3. The estimates on held-out points.
                 var (network, _) = ScoreRun.Load(scoreDir, device);
+                Dictionary<string, DimensionEstimate> estimates;
                 using (network)
-                {
-                    var estimateClock = Stopwatch.StartNew();
-                    foreach (var e in DiffusionEstimators.Run(network, score, test, DiffusionEstimators.Methods, new DiffusionEstimatorConfig { Points = points, Seed = seed }))
-                        estimates[e.Method] = e;
-                    seconds["nb_flipd"] = estimateClock.Elapsed.TotalSeconds;
-                }
-                var knnClock = Stopwatch.StartNew();
-                foreach (var e in DimensionEstimation.Run(test, DimensionEstimation.Methods.Select(DimensionEstimation.Create).ToList()))
-                    estimates[e.Method] = e;
-                seconds["knn"] = knnClock.Elapsed.TotalSeconds;
+                    estimates = IdTable.DiffusionAndKnn(network, score, test, points, seed, seconds);
+                estimates[ModelEstimate.Method] = vaeaseEstimate;
                 results.Add(new PartResult(part.Name, DataSpec.Canonical(spec), info.Pieces, IdTable.Truth(info, test.Labels)!, test.Count,
                     estimates, vaease, score, seconds));
                 Console.Error.WriteLine($"{part.Name}: done ({clock.Elapsed.TotalMinutes:F1} min so far)");

@@ -98,7 +98,6 @@ public static class Table4Command
             run = run with { Training = run.Training with { Seed = seed, Epochs = quick ? 1 : parse.GetValue(VAEaseEpochs) ?? run.Training.Epochs } };
             run.Validate();
             string vaeaseDir = Path.Combine(outDir, "vaease");
-            var vaeaseClock = Stopwatch.StartNew();
             using SparseAutoencoder model = ExperimentRun.TrainOrLoad(run, train, vaeaseDir, Cli.TrainOptions(device, "vaease", token), out double vaeaseSeconds, out long vaeaseSteps);
             seconds["vaease_train"] = vaeaseSeconds;
             EvalReport report = Evaluator.Evaluate(model, test, device: device);
@@ -112,15 +111,7 @@ public static class Table4Command
             // 5. The estimates on held-out images.
             var (network, _) = ScoreRun.Load(scoreDir, device);
             using var _n = network;
-            var estimateClock = Stopwatch.StartNew();
-            var diffusion = DiffusionEstimators.Run(network, score, test, DiffusionEstimators.Methods,
-                new DiffusionEstimatorConfig { Points = points, Seed = seed });
-            seconds["nb_flipd"] = estimateClock.Elapsed.TotalSeconds;
-            estimateClock.Restart();
-            var classical = DimensionEstimation.Run(test, DimensionEstimation.Parse("lpca,mle,twonn"));
-            seconds["knn"] = estimateClock.Elapsed.TotalSeconds;
-
-            var byMethod = diffusion.Concat(classical).ToDictionary(e => e.Method);
+            var byMethod = IdTable.DiffusionAndKnn(network, score, test, points, seed, seconds);
             Print(Console.Out, report, byMethod, test.Count, vaeaseSteps, train.Count);
             var json = new
             {

@@ -14,7 +14,7 @@ public static class TrainCommand
     static readonly Option<string> Model = new("--model", "-m") { Description = "vaease | vae | sae-l1 | sae-log | sae-topk" };
     static readonly Option<string> Data = new("--data", "-d") { Description = "data spec, e.g. table2-linear or linear:d=40,dims=4+4+4,n=500000 (see `vaease demo --help` for all)" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "output folder: config.json, model.safetensors, metrics.json, checkpoints", Required = true };
-    static readonly Option<int?> Latent = new("--latent") { Description = "latent dimension kappa (recipe: 20 linear, 60 mlp)" };
+    internal static readonly Option<int?> Latent = new("--latent") { Description = "latent dimension kappa (recipe: 20 linear, 60 mlp)" };
     static readonly Option<int?> Epochs = new("--epochs") { Description = "epochs (recipe: 150 linear, 310 mlp)" };
     static readonly Option<int?> Batch = new("--batch") { Description = "batch size (recipe: 1024)" };
     static readonly Option<double?> Lr = new("--lr") { Description = "peak learning rate (recipe: 0.01 VAE family / 0.002 SAEs on linear, 0.005 on mlp)" };

@@ -91,6 +91,29 @@ public static class DiffusionEstimators
         return estimates;
     }
 
+    /// <summary>Runs each method at each of its noise scales (NB and NB-c: sigma, FLIPD: t0) — the estimators
+    /// depend on the scale, so a sweep shows how much. With one scale an estimate keeps its method's name; with
+    /// several it is named method@scale (nb@0.1, flipd@0.05).</summary>
+    public static IReadOnlyList<DimensionEstimate> RunAtScales(ScoreNetwork network, ScoreConfig score, Dataset data, IReadOnlyList<string> methods,
+        DiffusionEstimatorConfig config, IReadOnlyList<double> nbSigmas, IReadOnlyList<double> flipdT0s,
+        IProgress<(string Method, int Done, int Total)>? progress = null)
+    {
+        var estimates = new List<DimensionEstimate>();
+        foreach (string method in methods)
+        {
+            bool nb = method.StartsWith("nb", StringComparison.Ordinal);
+            IReadOnlyList<double> scales = nb ? nbSigmas : flipdT0s;
+            if (scales.Count == 0) throw new VAEaseException($"{method}: no noise scale given");
+            foreach (double scale in scales)
+            {
+                DiffusionEstimatorConfig at = nb ? config with { NbSigma = scale } : config with { FlipdT0 = scale };
+                DimensionEstimate e = Run(network, score, data, [method], at, progress)[0];
+                estimates.Add(scales.Count == 1 ? e : e with { Method = $"{method}@{scale.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}" });
+            }
+        }
+        return estimates;
+    }
+
     /// <summary>NB at one point y (model coordinates): K = copies * d perturbed copies y + sigma eps, their
     /// scores stacked as a K x d matrix, its singular values s_1 >= ... >= s_d; the normal dimension n is
     /// where the largest gap s_n - s_(n+1) is, and the estimate is d - n. <paramref name="centred"/>: subtract the

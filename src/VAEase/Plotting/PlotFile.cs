@@ -4,7 +4,7 @@ using VAEase.IO;
 namespace VAEase.Plotting;
 
 /// <summary>Renders a drawing into a .png or .svg file (chosen by the path's extension) and writes it atomically.</summary>
-internal static class PlotFile
+public static class PlotFile
 {
     /// <summary>Default chart width in pixels.</summary>
     public const int DefaultWidth = 800;

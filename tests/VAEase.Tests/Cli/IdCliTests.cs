@@ -50,6 +50,35 @@ public sealed class IdCliTests
     }
 
     [Fact]
+    public void A_list_of_noise_scales_sweeps_each_diffusion_method_and_names_each_estimate_by_its_scale()
+    {
+        string dir = Directory.CreateTempSubdirectory("vaease-score-").FullName, json = TempJson();
+        try
+        {
+            var train = CliProcess.Run("score", "train", "--data", SmallUnion, "--out", Path.Combine(dir, "s"), "--epochs", "1", "--hidden", "32");
+            Assert.True(train.ExitCode == 0, train.Stderr);
+            var run = CliProcess.Run("id", "--data", SmallUnion, "--methods", "flipd,nb", "--score", Path.Combine(dir, "s"), "--points", "3",
+                "--nb-sigma", "0.01,0.1", "--flipd-t0", "0.05", "--json", json);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            string header = run.Stdout.Split('\n').Single(l => l.StartsWith("group"));
+            Assert.Equal(["group", "rows", "truth", "flipd", "nb@0.01", "nb@0.1"], header.Split(' ', StringSplitOptions.RemoveEmptyEntries)); // the order asked for, one column per scale
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            JsonElement estimates = doc.RootElement.GetProperty("estimates");
+            Assert.Equal(["flipd", "nb@0.01", "nb@0.1"], estimates.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(0.1, estimates.GetProperty("nb@0.1").GetProperty("settings").GetProperty("sigma").GetDouble());
+            Assert.Equal(0.05, estimates.GetProperty("flipd").GetProperty("settings").GetProperty("t0").GetDouble());
+
+            CliProcess.AssertUsageError(CliProcess.Run("id", "--data", SmallUnion, "--methods", "nb", "--score", Path.Combine(dir, "s"), "--nb-sigma", "0.1,-1"),
+                "--nb-sigma values must be positive and finite");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+            File.Delete(json);
+        }
+    }
+
+    [Fact]
     public void Score_model_options_without_a_diffusion_method_are_refused()
     {
         CliProcess.AssertUsageError(CliProcess.Run("id", "--data", TwoSubspaces, "--methods", "lpca", "--points", "10"), "--points is only used by the nb and flipd methods");

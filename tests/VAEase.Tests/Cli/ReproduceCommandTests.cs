@@ -43,7 +43,7 @@ public sealed class ReproduceCommandTests
         string root = TrainingFixture.TempDir();
         try
         {
-            var run = CliProcess.Run("reproduce", "table3", "--data", "mnist", "--quick", "--models", "vaease,sae-topk", "--out", root);
+            var run = CliProcess.Run("reproduce", "table3", "--threads", "1", "--data", "mnist", "--quick", "--models", "vaease,sae-topk", "--out", root);
             Assert.True(run.ExitCode == 0, run.Stderr);
             Assert.Contains("Table 3 (mnist", run.Stdout);
             Assert.Contains("Table 5", run.Stdout);
@@ -72,7 +72,8 @@ public sealed class ReproduceCommandTests
         string root = TrainingFixture.TempDir();
         try
         {
-            var first = CliProcess.Run("reproduce", "table4", "--quick", "--out", root);
+            // One thread: on a busy machine libtorch's two spinning threads made this smoke run 15x slower (4.4 min).
+            var first = CliProcess.Run("reproduce", "table4", "--quick", "--out", root, "--threads", "1");
             Assert.True(first.ExitCode == 0, first.Stderr);
             Assert.Contains("Table 4 (pseudo-MNIST", first.Stdout);
             Assert.Contains("105.94", first.Stdout);
@@ -86,7 +87,7 @@ public sealed class ReproduceCommandTests
                 Assert.Equal(5, estimates.GetProperty("nb").GetProperty("points").GetInt64());
             }
 
-            var second = CliProcess.Run("reproduce", "table4", "--quick", "--out", root);
+            var second = CliProcess.Run("reproduce", "table4", "--quick", "--out", root, "--threads", "1");
             Assert.True(second.ExitCode == 0, second.Stderr);
             Assert.Contains("gan: reusing the finished run", second.Stderr);
             Assert.Contains("score: reusing the finished run", second.Stderr);
