@@ -40,7 +40,7 @@ public sealed class SubPixelConvTranspose : Module<Tensor, Tensor>
 
     /// <summary>The 3x3 conv's kernel [4 * out, in, 3, 3] of the current 4x4 weight: output channel o * 4 + ry * 2 + rx
     /// is parity class (ry, rx) of channel o, the order pixel_shuffle(2) expects.</summary>
-    public Tensor Kernel()
+    private Tensor Kernel()
     {
         long cin = weight.shape[0], cout = weight.shape[1];
         using Tensor taps = tensor(TapIndex, device: weight.device);
