@@ -5,7 +5,8 @@ using static TorchSharp.torch.nn;
 namespace VAEase.Networks;
 
 /// <summary>Residual up-block (spec §2, images): [n, c, h, w] -> [n, c, 2h, 2w] as
-/// PReLU(BN(Conv3x3(PReLU(BN(ConvT4x4/2(x))))) + nearest-upsampled x).</summary>
+/// PReLU(BN(Conv3x3(PReLU(BN(ConvT4x4/2(x))))) + nearest-upsampled x). The transposed conv runs as a sub-pixel
+/// conv (<see cref="SubPixelConvTranspose"/>): the same parameters and math, faster kernels.</summary>
 public sealed class UpBlock : Module<Tensor, Tensor>
 {
     private readonly Sequential body;
@@ -14,7 +15,7 @@ public sealed class UpBlock : Module<Tensor, Tensor>
     public UpBlock(int channels) : base(nameof(UpBlock))
     {
         body = Sequential(
-            ConvTranspose2d(channels, channels, 4, stride: 2, padding: 1), BatchNorm2d(channels), PReLU(channels),
+            new SubPixelConvTranspose(channels, channels), BatchNorm2d(channels), PReLU(channels),
             Conv2d(channels, channels, 3, padding: 1), BatchNorm2d(channels));
         act = PReLU(channels);
         RegisterComponents();
