@@ -37,6 +37,28 @@ public sealed class ReproduceCommandTests
     }
 
     [Fact]
+    public void Table2_latent_and_t0_reach_the_trained_runs_config()
+    {
+        string root = TrainingFixture.TempDir();
+        try
+        {
+            var run = CliProcess.Run("reproduce", "table2", "--data", "linear:d=8,dims=2+3,n=2000,seed=4", "--epochs", "1",
+                "--models", "vaease,sae-topk", "--latent", "7", "--t0", "0", "--out", root);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+            foreach (string model in new[] { "vaease", "sae-topk" })
+            {
+                using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "linear", $"{model}-seed1", "config.json")));
+                Assert.Equal(7, config.RootElement.GetProperty("model").GetProperty("latent").GetInt32());
+                Assert.Equal(0, config.RootElement.GetProperty("training").GetProperty("restart_period").GetInt32());
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Table3_quick_on_installed_mnist_prints_the_table_and_writes_results_and_figures()
     {
         if (!InstalledData.Available("mnist")) return;
