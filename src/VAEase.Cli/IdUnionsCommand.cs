@@ -56,8 +56,8 @@ public static class IdUnionsCommand
         long seed = parse.GetValue(Seed);
         int points = quick ? 5 : parse.GetValue(Points), evalRows = quick ? 300 : parse.GetValue(EvalRows);
         if (points < 1 || evalRows < 2) throw new VAEaseException("--points must be positive and --eval-rows at least 2");
-        if (evalRows > new NeighbourSearchConfig().MaxPoints)
-            throw new VAEaseException($"--eval-rows {evalRows} exceeds the exact k-NN limit of {new NeighbourSearchConfig().MaxPoints} points");
+        long maxPoints = new NeighbourSearchConfig().MaxPoints;
+        if (evalRows > maxPoints) throw new VAEaseException($"--eval-rows {evalRows} exceeds the exact k-NN limit of {maxPoints} points");
         string outRoot = parse.GetValue(Out)!;
         string? table2 = parse.GetValue(Table2Dir);
         var parts = ReproduceCommand.SelectParts(parse.GetValue(PartOption)!, parse.GetValue(Data), quick).ToList();

@@ -108,7 +108,7 @@ public static class DiffusionEstimators
             {
                 DiffusionEstimatorConfig at = nb ? config with { NbSigma = scale } : config with { FlipdT0 = scale };
                 DimensionEstimate e = Run(network, score, data, [method], at, progress)[0];
-                estimates.Add(scales.Count == 1 ? e : e with { Method = $"{method}@{scale.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}" });
+                estimates.Add(scales.Count == 1 ? e : e with { Method = $"{method}@{scale.ToString(System.Globalization.CultureInfo.InvariantCulture)}" });
             }
         }
         return estimates;
