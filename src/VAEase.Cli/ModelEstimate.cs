@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using VAEase.Data;
 using VAEase.Evaluation;
+using VAEase.Experiments;
 using VAEase.Intrinsic;
 using VAEase.IO;
 using VAEase.Models;
@@ -42,11 +43,9 @@ internal static class ModelEstimate
         RunConfig run = recipe with { Training = recipe.Training with { Epochs = epochs ?? recipe.Training.Epochs, Seed = seed } };
         run.Validate();
         string dir = outDir ?? Path.Combine("runs", "id", $"{Slug(DataSpec.Canonical(spec))}-{Method}-seed{seed}-e{run.Training.Epochs}");
-        string configPath = Path.Combine(dir, ModelStore.ConfigFile);
-        if (File.Exists(configPath) && SameRun(Json.Read<RunConfig>(configPath), run))
+        if (RunFolder.HoldsRun(dir, ModelStore.ConfigFile, run, "training", $"pass --model {dir} to use its model, or another --out",
+                c => c with { Data = DataSpec.Canonical(c.Data) }))
             return new Plan(run, dir, Finished: File.Exists(Path.Combine(dir, ModelStore.WeightsFile)), Resume: true);
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-            throw new VAEaseException($"{dir} is not empty and holds no run of this config (pass --model {dir} to use its model, or another --out)");
         return new Plan(run, dir, Finished: false, Resume: false);
     }
 
@@ -94,9 +93,6 @@ internal static class ModelEstimate
     }
 
     /// <summary>Same run up to how the data was spelled (an alias or its expansion).</summary>
-    private static bool SameRun(RunConfig a, RunConfig b) =>
-        Json.Serialize(a with { Data = DataSpec.Canonical(a.Data) }) == Json.Serialize(b with { Data = DataSpec.Canonical(b.Data) });
-
     /// <summary>A folder name for a data spec: the canonical spec with unsafe characters replaced, or,
     /// when that is long (file paths), the family and a hash.</summary>
     private static string Slug(string canonical)

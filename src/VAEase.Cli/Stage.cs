@@ -13,15 +13,12 @@ internal static class Stage
     public static void Run<T>(string name, string dir, string configFile, T config, string doneFile, Dictionary<string, double> seconds,
         Action<bool> train) where T : class
     {
-        string configPath = Path.Combine(dir, configFile);
-        bool same = File.Exists(configPath) && Json.Read<T>(configPath).Equals(config);
+        bool same = Experiments.RunFolder.HoldsRun(dir, configFile, config, name);
         if (same && File.Exists(Path.Combine(dir, doneFile)))
         {
             Console.Error.WriteLine($"{name}: reusing the finished run in {dir}");
             return;
         }
-        if (!same && Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
-            throw new VAEaseException($"{dir} holds a {name} run with other settings (use another --out)");
         var stageClock = Stopwatch.StartNew();
         train(same);
         seconds[name] = stageClock.Elapsed.TotalSeconds;

@@ -57,6 +57,7 @@ public sealed class StepBenchmark : IDisposable
     /// <summary>Runs <paramref name="steps"/> training steps and returns the seconds they took.</summary>
     public double Run(int steps)
     {
+        using GcPause.Scope gcPause = GcPause.Hold();
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < steps; i++)
         {

@@ -45,18 +45,17 @@ public static class ExperimentRun
     }
 
     /// <summary>The trained model of the run in <paramref name="dir"/>: loaded if that exact run has finished,
-    /// resumed from its checkpoint if it has started, trained from scratch otherwise.</summary>
+    /// resumed from its checkpoint if it has started, trained from scratch into a missing or empty folder. A folder
+    /// holding another run is refused (<see cref="RunFolder"/>).</summary>
     public static SparseAutoencoder TrainOrLoad(RunConfig run, Dataset train, string dir, TrainOptions options, out double seconds, out long steps)
     {
-        string configPath = Path.Combine(dir, ModelStore.ConfigFile);
-        bool sameRun = File.Exists(configPath) && IO.Json.Read<RunConfig>(configPath) == run;
+        bool sameRun = RunFolder.HoldsRun(dir, ModelStore.ConfigFile, run, "training");
         if (sameRun && IsFinished(dir))
         {
             var (model, _, s, n) = LoadFinished(dir, options.Device);
             (seconds, steps) = (s, n);
             return model;
         }
-        if (!sameRun && Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         TrainResult result = Trainer.Train(run, train, dir, options with { Resume = sameRun });
         seconds = result.Seconds;
         steps = result.History.Count > 0 ? result.History[^1].Step : 0;

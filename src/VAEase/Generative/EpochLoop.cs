@@ -56,6 +56,7 @@ public static class EpochLoop
         long totalSteps = (long)batchesPerEpoch * schedule.Epochs, step = state.Step;
         var history = new List<EpochMetrics>(state.History);
         foreach (nn.Module module in model.Modules.Values) module.train();
+        using GcPause.Scope gcPause = GcPause.Hold();
 
         for (int epoch = state.Epoch; epoch < schedule.Epochs; epoch++)
         {
@@ -68,6 +69,7 @@ public static class EpochLoop
             {
                 lr = schedule.LearningRate(step, totalSteps);
                 double loss, other;
+                GcPause.Ensure();
                 using (var scope = NewDisposeScope())
                 {
                     long start = (long)batch * schedule.BatchSize, end = Math.Min(start + schedule.BatchSize, count);

@@ -71,6 +71,7 @@ public static class Trainer
         double secondsBefore = history.Sum(h => h.Seconds) + state.EpochSeconds;
         long step = state.Step;
         model.train();
+        using GcPause.Scope gcPause = GcPause.Hold();
 
         for (int epoch = state.Epoch; epoch < cfg.Epochs; epoch++)
         {
@@ -80,11 +81,14 @@ public static class Trainer
             var epochClock = Stopwatch.StartNew();
             double lr = 0;
             int done = resumingThisEpoch ? state.Batch : 0;
-            foreach (Tensor x in train.Epoch(cfg.Seed, epoch, cfg.BatchSize, done))
+            using IEnumerator<Tensor> batches = train.Epoch(cfg.Seed, epoch, cfg.BatchSize, done).GetEnumerator();
+            while (true)
             {
                 lr = LearningRateSchedule.At(cfg, step, totalSteps);
                 double loss, error;
-                using (x) (loss, error) = Step(model, optimizer, lr, x, options.Device);
+                GcPause.Ensure(); // before the batch is made too: a streamed window is normalised there
+                if (!batches.MoveNext()) break;
+                using (Tensor x = batches.Current) (loss, error) = Step(model, optimizer, lr, x, options.Device);
                 lossSum += loss;
                 errorSum += error;
                 step++;
@@ -129,6 +133,7 @@ public static class Trainer
     /// returns (loss, squared error). Also what `vaease bench` times.</summary>
     internal static (double Loss, double Error) Step(SparseAutoencoder model, AdamOptimizer optimizer, double lr, Tensor data, Tensor order, int b, int batchSize, Device device)
     {
+        GcPause.Ensure();
         using var scope = NewDisposeScope();
         long start = (long)b * batchSize, end = Math.Min(start + batchSize, order.shape[0]);
         return Step(model, optimizer, lr, data.index_select(0, order.slice(0, start, end, 1)), device);
@@ -137,6 +142,7 @@ public static class Trainer
     /// <summary>One optimiser step on the rows <paramref name="batch"/> [b, d]; returns (loss, squared error).</summary>
     internal static (double Loss, double Error) Step(SparseAutoencoder model, AdamOptimizer optimizer, double lr, Tensor batch, Device device)
     {
+        GcPause.Ensure();
         using var scope = NewDisposeScope();
         Tensor x = batch.to(device);
         LossTerms terms = model.forward(x);
