@@ -35,7 +35,7 @@ public static class ReproduceCommand
     static readonly Option<int?> Epochs = new("--epochs") { Description = "override the recipe's epochs (150 linear, 310 nonlinear)" };
     static readonly Option<string> Models = new("--models") { Description = "comma-separated models", DefaultValueFactory = _ => "vaease,vae,sae-l1,sae-log,sae-topk" };
     static readonly Option<string> VarianceBoundOption = new("--variance-bound") { Description = "VAE family: softplus (default) | clamp (the authors')" };
-    static readonly Option<string> Out = new("--out", "-o") { Description = "root folder of the trained models (reused: finished runs are evaluated again, interrupted ones resumed)", DefaultValueFactory = _ => Path.Combine("runs", "table2") };
+    static readonly Option<string> Out = new("--out", "-o") { Description = "root folder of the trained models (reused: finished runs are evaluated again, interrupted ones resumed, runs of other settings refused)", DefaultValueFactory = _ => Path.Combine("runs", "table2") };
     static readonly Option<string> JsonPath = new("--json") { Description = "write the results as JSON to this file" };
 
     public static Command Create()

@@ -36,7 +36,7 @@ public static class Table3Command
     static readonly Option<int?> Epochs = new("--epochs") { Description = "epochs per model (the paper: 300 for images, 35 for llm-act, 150 for text-emb and glove)" };
     static readonly Option<long> Seed = new("--seed") { Description = "training seed", DefaultValueFactory = _ => 1 };
     static readonly Option<string> Models = new("--models") { Description = "comma-separated models", DefaultValueFactory = _ => "vaease,vae,sae-l1,sae-log,sae-topk" };
-    static readonly Option<string> Out = new("--out", "-o") { Description = "folder of the trained models and the figures (finished runs are reused, interrupted ones resumed)", DefaultValueFactory = _ => Path.Combine("runs", "table3") };
+    static readonly Option<string> Out = new("--out", "-o") { Description = "folder of the trained models and the figures (finished runs are reused, interrupted ones resumed, runs of other settings refused)", DefaultValueFactory = _ => Path.Combine("runs", "table3") };
     internal static Option<bool> QuickOption => Quick;
 
     static readonly Option<bool> Quick = new("--quick") { Description = "smoke run: the first 2048 training and 500 test rows (images) or 4096 and 1024 (text), 2 epochs" };

@@ -29,7 +29,7 @@ public static class TrainCommand
     static readonly Option<double?> L2 = new("--l2") { Description = "SAE-l1/log: decoder weight penalty lambda2" };
     static readonly Option<double?> LogEps = new("--log-eps") { Description = "SAE-log: eps in log(|z| + eps) (default 1e-4)" };
     static readonly Option<int?> TopK = new("--topk") { Description = "SAE-TopK: k (recipe: the largest manifold's dimension)" };
-    internal static readonly Option<int?> T0 = new("--t0") { Description = "steps in the first cosine cycle (recipe: 10); 0: one cycle over the whole run" };
+    internal static readonly Option<int?> T0 = new("--t0") { Description = "steps in the first cosine cycle (recipe: 10, but 0 for VAEase and VAE on linear unions); 0: one cycle over the whole run" };
     internal static readonly Option<bool?> AlignRestarts = new("--align-restarts") { Description = "stretch T_0 so the last cosine cycle ends with the run (default true; false: the authors' schedule)" };
     static readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = "steps between checkpoints (default 2000; 0: epoch ends only)" };
     static readonly Option<bool> Stream = new("--stream") { Description = "stream npy:/safetensors:/shards: data from disk through a shuffle buffer instead of loading it (docs/streaming.md)" };
