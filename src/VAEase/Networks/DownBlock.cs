@@ -5,8 +5,7 @@ using static TorchSharp.torch.nn;
 namespace VAEase.Networks;
 
 /// <summary>Residual down-block (spec §2, images): [n, in, h, w] -> [n, out, h/2, w/2] as
-/// PReLU(BN(Conv3x3(PReLU(BN(Conv3x3/2(x))))) + BN(Conv1x1/2(x))). The 3x3 convs are <see cref="Conv3x3"/>: Conv2d's
-/// parameters and math, a faster weight gradient.</summary>
+/// PReLU(BN(Conv3x3(PReLU(BN(Conv3x3/2(x))))) + BN(Conv1x1/2(x))).</summary>
 public sealed class DownBlock : Module<Tensor, Tensor>
 {
     private readonly Sequential body;
@@ -16,8 +15,8 @@ public sealed class DownBlock : Module<Tensor, Tensor>
     public DownBlock(int inChannels, int outChannels) : base(nameof(DownBlock))
     {
         body = Sequential(
-            new Conv3x3(inChannels, outChannels, stride: 2), BatchNorm2d(outChannels), PReLU(outChannels),
-            new Conv3x3(outChannels, outChannels), BatchNorm2d(outChannels));
+            Conv2d(inChannels, outChannels, 3, stride: 2, padding: 1), BatchNorm2d(outChannels), PReLU(outChannels),
+            Conv2d(outChannels, outChannels, 3, padding: 1), BatchNorm2d(outChannels));
         skip = Sequential(Conv2d(inChannels, outChannels, 1, stride: 2), BatchNorm2d(outChannels));
         act = PReLU(outChannels);
         RegisterComponents();

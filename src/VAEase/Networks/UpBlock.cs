@@ -6,8 +6,7 @@ namespace VAEase.Networks;
 
 /// <summary>Residual up-block (spec §2, images): [n, c, h, w] -> [n, c, 2h, 2w] as
 /// PReLU(BN(Conv3x3(PReLU(BN(ConvT4x4/2(x))))) + nearest-upsampled x). The transposed conv runs as a sub-pixel
-/// conv (<see cref="SubPixelConvTranspose"/>) and the 3x3 conv as <see cref="Conv3x3"/>: the same parameters and math,
-/// faster kernels.</summary>
+/// conv (<see cref="SubPixelConvTranspose"/>): the same parameters and math, faster kernels.</summary>
 public sealed class UpBlock : Module<Tensor, Tensor>
 {
     private readonly Sequential body;
@@ -17,7 +16,7 @@ public sealed class UpBlock : Module<Tensor, Tensor>
     {
         body = Sequential(
             new SubPixelConvTranspose(channels, channels), BatchNorm2d(channels), PReLU(channels),
-            new Conv3x3(channels, channels), BatchNorm2d(channels));
+            Conv2d(channels, channels, 3, padding: 1), BatchNorm2d(channels));
         act = PReLU(channels);
         RegisterComponents();
     }
