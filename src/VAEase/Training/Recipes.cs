@@ -12,7 +12,7 @@ public static class Recipes
     /// One departure, measured (docs/findings.md §6): on linear unions the VAE family (VAEase, VAE) trains with
     /// one cosine cycle over the run instead of the authors' warm restarts. Once gamma has shrunk, the loss is
     /// 1/gamma times as steep, and a restart to the peak learning rate knocked 4 of 10 converged VAEase runs on
-    /// other unions into the all-noise stationary point; with one cycle none of 14 collapsed, and the paper's union
+    /// other unions into the all-noise stationary point; with one cycle none of 19 collapsed, and the paper's union
     /// is still 4/4/4 on every seed, with a lower error. `--t0 10` gives the authors' schedule back.</summary>
     public static RunConfig Synthetic(ModelKind kind, string family, string data, int inputDim, int largestPiece)
     {
