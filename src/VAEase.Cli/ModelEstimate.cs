@@ -92,7 +92,6 @@ internal static class ModelEstimate
         };
     }
 
-    /// <summary>Same run up to how the data was spelled (an alias or its expansion).</summary>
     /// <summary>A folder name for a data spec: the canonical spec with unsafe characters replaced, or,
     /// when that is long (file paths), the family and a hash.</summary>
     private static string Slug(string canonical)

@@ -133,7 +133,6 @@ public static class Trainer
     /// returns (loss, squared error). Also what `vaease bench` times.</summary>
     internal static (double Loss, double Error) Step(SparseAutoencoder model, AdamOptimizer optimizer, double lr, Tensor data, Tensor order, int b, int batchSize, Device device)
     {
-        GcPause.Ensure();
         using var scope = NewDisposeScope();
         long start = (long)b * batchSize, end = Math.Min(start + batchSize, order.shape[0]);
         return Step(model, optimizer, lr, data.index_select(0, order.slice(0, start, end, 1)), device);
