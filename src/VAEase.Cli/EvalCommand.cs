@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VAEase.Data;
 using VAEase.Evaluation;
+using VAEase.Experiments;
 using VAEase.IO;
 using VAEase.Training;
 
@@ -13,13 +14,14 @@ public static class EvalCommand
     static readonly Option<string> Data = new("--data", "-d") { Description = "data spec (default: the model's training data, whose held-out test split is then used)" };
     static readonly Option<bool> AllRows = new("--all-rows") { Description = "evaluate every row, even of the training data (default: its test split)" };
     static readonly Option<string> JsonPath = new("--json") { Description = "also write the results as JSON to this file" };
+    static readonly Option<string> PlotPath = new("--plot") { Description = "also draw the pooled activity of each latent dim, sorted, per group (manifold / class) to this .png or .svg" };
     static readonly Option<int?> Batch = new("--batch") { Description = "evaluation batch size (default 8192; 1024 for conv models)" };
 
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate a trained model: RE, FVU and active dimensions per sample and per group.")
         {
-            ModelDir, Data, AllRows, JsonPath, Batch, TrainCommand.DeviceOption, TrainCommand.Threads,
+            ModelDir, Data, AllRows, JsonPath, PlotPath, Batch, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         command.SetAction(Run);
         return command;
@@ -27,6 +29,7 @@ public static class EvalCommand
 
     private static int Run(ParseResult parse)
     {
+        if (parse.GetValue(PlotPath) is { } plotPath) PlotCommand.CheckImagePath(plotPath, "--plot");
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         string dir = parse.GetValue(ModelDir)!;
         int? requested = parse.GetValue(Batch);
@@ -48,6 +51,11 @@ public static class EvalCommand
                 : $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})";
             EvalReport report = Evaluator.Evaluate(model, data, requested, device);
             Tables.PrintReport(Console.Out, run, spec, split, report);
+            if (parse.GetValue(PlotPath) is { } plot)
+            {
+                Figures.ActivityPlot(plot, spec, report, model.ActivityKind);
+                Console.Error.WriteLine($"wrote {plot}");
+            }
             if (parse.GetValue(JsonPath) is { } path)
             {
                 Json.Write(path, new { model_dir = dir, data = spec, split, config = run, versions = Versions.All, results = report });

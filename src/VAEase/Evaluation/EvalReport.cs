@@ -44,6 +44,9 @@ public sealed record EvalReport
     /// or log of the mean |z|; higher = more active).</summary>
     public SortedDictionary<long, double[]>? PooledActivityPerGroup { get; init; }
 
+    /// <summary>The pooled activity per latent dim over all samples (as <see cref="PooledActivityPerGroup"/>, one group).</summary>
+    public double[] PooledActivity { get; init; } = [];
+
     /// <summary>Per group: mean of the per-sample active dims of its samples.</summary>
     public SortedDictionary<long, double>? MeanActiveDimsPerGroup { get; init; }
 

@@ -51,6 +51,7 @@ public static class Evaluator
         foreach (int c in perSample) histogram[c] = histogram.GetValueOrDefault(c) + 1;
         Summary summary = Summary.Of(perSample);
         var (perGroup, pooled) = data.Labels is null ? (null, null) : PooledGroups(model.ActivityKind, activity, kappa, data.Labels, offLevel);
+        double[] pooledAll = n == 0 ? [] : PooledGroups(model.ActivityKind, activity, kappa, new long[n], offLevel).Item2[0];
         var groupSummaries = data.Labels?.Zip(perSample).GroupBy(p => p.First, p => p.Second).ToDictionary(g => g.Key, g => Summary.Of(g));
         return new EvalReport
         {
@@ -62,6 +63,7 @@ public static class Evaluator
             ActiveDimsHistogram = histogram,
             ActiveDimsPerGroup = perGroup,
             PooledActivityPerGroup = pooled,
+            PooledActivity = pooledAll,
             MeanActiveDimsPerGroup = groupSummaries is null ? null : new(groupSummaries.ToDictionary(g => g.Key, g => g.Value.Mean)),
             MedianActiveDimsPerGroup = groupSummaries is null ? null : new(groupSummaries.ToDictionary(g => g.Key, g => g.Value.Median)),
             NonzeroPerSample = model.ActivityKind == ActivityKind.LogMagnitude ? Summary.Of(nonzero) : null,

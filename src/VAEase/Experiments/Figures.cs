@@ -55,6 +55,22 @@ public static class Figures
             new ChartLabels($"{title}: reconstruction error as latent dims are masked (Figure 4)", "latent dims kept (most active first)", "RE (test)"),
             logY: true);
 
+    /// <summary>The pooled activity of each latent dim, sorted from the most active, one line per group (manifold or
+    /// class) or one for all samples when the data has no labels: what the pooled rule splits, so a clean gap after
+    /// the k-th dim means k active dims. The legend gives the pooled count and the per-sample median.</summary>
+    public static void ActivityPlot(string path, string title, EvalReport report, ActivityKind kind)
+    {
+        static double[] Ranks(int n) => [.. Enumerable.Range(1, n).Select(i => (double)i)];
+        static double[] Sorted(double[] activity) => [.. activity.OrderByDescending(a => a)];
+        List<Series> series = report.PooledActivityPerGroup is { } groups
+            ? [.. groups.Select(g => new Series(
+                $"group {g.Key}: {report.ActiveDimsPerGroup![g.Key]} pooled, median {report.MedianActiveDimsPerGroup![g.Key]:0.#}",
+                Ranks(g.Value.Length), Sorted(g.Value)))]
+            : [new Series($"all samples: median {report.ActiveDimsPerSample.Median:0.#}", Ranks(report.PooledActivity.Length), Sorted(report.PooledActivity))];
+        string y = kind == ActivityKind.NegLogVariance ? "mean -log sigma^2 (higher = more active)" : "log of mean |z| (higher = more active)";
+        LinePlot.Save(path, series, new ChartLabels($"{title}: latent activity per group, most active first", "latent dims, sorted by activity", y));
+    }
+
     /// <summary>kept, then one RE column per model (curves with the same kept dims).</summary>
     public static string MaskingTable(IReadOnlyList<MaskingResult> curves)
     {

@@ -6,9 +6,10 @@ namespace VAEase.Tests.Cli;
 public sealed class CliRoundTripTests
 {
     [Fact]
-    public void Train_then_eval_writes_the_documented_json_and_resume_of_a_finished_run_is_refused()
+    public void Train_then_eval_writes_the_documented_json_and_plot_and_resume_of_a_finished_run_is_refused()
     {
         string dir = TrainingFixture.TempDir(), json = Path.Combine(Path.GetTempPath(), $"vaease-eval-{Guid.NewGuid():N}.json");
+        string plot = Path.ChangeExtension(json, ".png");
         try
         {
             var train = CliProcess.Run("train", "--model", "vaease", "--data", "linear:d=8,dims=2+3,n=3000,seed=4", "--out", dir, "--epochs", "2", "--latent", "8");
@@ -16,7 +17,9 @@ public sealed class CliRoundTripTests
             foreach (string file in new[] { "config.json", "model.safetensors", "metrics.json" })
                 Assert.True(File.Exists(Path.Combine(dir, file)), $"{file} missing");
 
-            var eval = CliProcess.Run("eval", "--model", dir, "--json", json);
+            var badPlot = CliProcess.Run("eval", "--model", dir, "--plot", Path.ChangeExtension(json, ".txt"));
+            CliProcess.AssertUsageError(badPlot, "written as .png or .svg");
+            var eval = CliProcess.Run("eval", "--model", dir, "--json", json, "--plot", plot);
             Assert.True(eval.ExitCode == 0, eval.Stderr);
             Assert.Contains("held-out test split", eval.Stdout);
             using var doc = JsonDocument.Parse(File.ReadAllText(json));
@@ -27,6 +30,17 @@ public sealed class CliRoundTripTests
             Assert.Equal(2, results.GetProperty("active_dims_per_group").EnumerateObject().Count());
             Assert.Equal("vaease", doc.RootElement.GetProperty("config").GetProperty("model").GetProperty("kind").GetString());
 
+            // The pooled activity over all samples is a mean of the groups' pooled activities, latent by latent.
+            double[] all = [.. results.GetProperty("pooled_activity").EnumerateArray().Select(v => v.GetDouble())];
+            double[][] groups = [.. results.GetProperty("pooled_activity_per_group").EnumerateObject()
+                .Select(g => g.Value.EnumerateArray().Select(v => v.GetDouble()).ToArray())];
+            Assert.Equal(8, all.Length);
+            for (int j = 0; j < all.Length; j++)
+                Assert.InRange(all[j], groups.Min(g => g[j]) - 1e-9, groups.Max(g => g[j]) + 1e-9);
+            Assert.All(all, a => Assert.True(a >= 0, $"-log sigma^2 = {a} < 0 although sigma^2 <= 1"));
+            byte[] png = File.ReadAllBytes(plot);
+            Assert.True(png.Length > 1000 && png[1] == (byte)'P' && png[2] == (byte)'N' && png[3] == (byte)'G', "the plot is not a PNG");
+
             var resume = CliProcess.Run("train", "--out", dir, "--resume");
             Assert.Equal(2, resume.ExitCode);
             Assert.Contains("already finished", resume.Stderr);
@@ -35,6 +49,7 @@ public sealed class CliRoundTripTests
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
             File.Delete(json);
+            File.Delete(plot);
         }
     }
 }
