@@ -6,7 +6,8 @@ using VAEase.Training;
 
 namespace VAEase.Cli;
 
-/// <summary>`vaease encode`: load a trained model, write the codes and per-sample active dims of every row of a data set.</summary>
+/// <summary>`vaease encode`: load a trained model, write the codes and per-sample active dims of every row of a data set
+/// (an npy:, safetensors: or shards: matrix is read a batch at a time, so it may be larger than memory).</summary>
 public static class EncodeCommand
 {
     static readonly Option<string> ModelDir = new("--model", "-m") { Description = "a folder written by `vaease train`", Required = true };
@@ -41,10 +42,21 @@ public static class EncodeCommand
         var (model, run) = ModelStore.Load(dir, device);
         using (model)
         {
-            using Dataset data = DataSpec.Load(parse.GetValue(Data)!);
-            using (Normalization? normalization = Normalization.Load(dir, run.Normalize, run.Model.InputDim))
+            string spec = parse.GetValue(Data)!;
+            using Normalization? normalization = Normalization.Load(dir, run.Normalize, run.Model.InputDim);
+            EncodeSummary summary;
+            if (DataSpec.IsFileMatrix(spec))
+            {
+                // Files are read a batch at a time: encoding a matrix larger than memory needs no flag.
+                using MappedMatrix matrix = DataSpec.OpenMapped(spec);
+                summary = CodeExport.Encode(model, matrix, normalization, options, device);
+            }
+            else
+            {
+                using Dataset data = DataSpec.Load(spec);
                 normalization?.Apply(data.X);
-            EncodeSummary summary = CodeExport.Encode(model, data, options, device);
+                summary = CodeExport.Encode(model, data, options, device);
+            }
             Console.WriteLine($"encoded {summary.Samples} rows: kappa {summary.Latent}, mean active dims {summary.MeanActiveDims:F2}, " +
                               $"{summary.Layout} {summary.Format} -> {string.Join(", ", summary.Outputs)}");
             if (parse.GetValue(JsonPath) is { } path)

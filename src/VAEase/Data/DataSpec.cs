@@ -102,6 +102,13 @@ public static class DataSpec
         };
     }
 
+    /// <summary>Whether the spec names a matrix in files (npy:, safetensors:, shards:), which <see cref="OpenMapped"/> can read in blocks.</summary>
+    public static bool IsFileMatrix(string spec)
+    {
+        var (info, files) = Parse(spec);
+        return info is null && FileKeys.ContainsKey(files!.Kind);
+    }
+
     /// <summary>The matrix of an npy:, safetensors: or shards: spec, memory-mapped rather than loaded
     /// (for streaming, see <see cref="StreamedRows"/>); headers are checked now, the data as it is read.</summary>
     public static MappedMatrix OpenMapped(string spec)

@@ -12,7 +12,8 @@ namespace VAEase.Export;
 /// <summary>`vaease encode`: the deterministic code of every row (<see cref="SparseAutoencoder.Encode"/>:
 /// (1 - sigma) ⊙ mu for VAEase, mu for the VAE, z for SAEs) with each row's active dims by the variance-split
 /// rule (spec §4, counted exactly as <see cref="Evaluator"/> counts them), dense or as sparse COO. Runs without
-/// gradients, in eval mode, batch by batch; dense codes stream into the file and never exist whole in memory.</summary>
+/// gradients, in eval mode, batch by batch; dense codes stream into the file and never exist whole in memory, and
+/// a matrix on disk (<see cref="MappedMatrix"/>) is read a batch at a time.</summary>
 public static class CodeExport
 {
     /// <summary>Tensor names of the safetensors output.</summary>
@@ -29,9 +30,33 @@ public static class CodeExport
         ? "the active dims of each row by the variance-split rule (the code is not exactly 0 on inactive dims)"
         : "the nonzero entries of each row (the code has exact zeros)";
 
+    /// <summary>Rows to encode: how many, their width, the data's name, and a reader of rows [start, start + count)
+    /// as a float32 tensor [count, d] (valid until the next read).</summary>
+    private sealed record RowSource(long Count, int Dim, string Name, Func<long, int, Tensor> Read);
+
     /// <summary>Encodes every row of <paramref name="data"/> and writes the codes as <paramref name="options"/> say.
     /// Bad requests (format, width, folder) throw before any file is touched; each file is written atomically.</summary>
-    public static EncodeSummary Encode(SparseAutoencoder model, Dataset data, EncodeOptions options, Device? device = null)
+    public static EncodeSummary Encode(SparseAutoencoder model, Dataset data, EncodeOptions options, Device? device = null) =>
+        Encode(model, new RowSource(data.Count, data.Dim, data.Name, (start, rows) => data.X.narrow(0, start, rows)), options, device);
+
+    /// <summary>The same for a matrix left on disk: one batch of rows is read (and normalised by
+    /// <paramref name="normalization"/>, when given) at a time, so memory stays at a batch of rows and codes plus
+    /// 4 bytes of active dims per row (and the COO entries, for sparse output), whatever the file's size.</summary>
+    public static EncodeSummary Encode(SparseAutoencoder model, MappedMatrix matrix, Normalization? normalization, EncodeOptions options, Device? device = null)
+    {
+        options.Validate();
+        long batch = Math.Min(options.BatchSize ?? Evaluator.BatchFor(model.Config), Math.Max(matrix.Rows, 1));
+        using Tensor buffer = empty(batch, matrix.Dim, dtype: ScalarType.Float32);
+        return Encode(model, new RowSource(matrix.Rows, matrix.Dim, matrix.Name, (start, rows) =>
+        {
+            matrix.Read(start, rows, buffer, 0);
+            Tensor read = buffer.narrow(0, 0, rows);
+            normalization?.Apply(read);
+            return read;
+        }), options, device);
+    }
+
+    private static EncodeSummary Encode(SparseAutoencoder model, RowSource data, EncodeOptions options, Device? device)
     {
         options.Validate();
         CodeFormat format = options.Format ?? FormatOf(options.Output);
@@ -81,7 +106,7 @@ public static class CodeExport
     private sealed record CodeBatch(long Start, int Rows, float[] Codes, bool[] Active);
 
     /// <summary>Encodes the data batch by batch and fills <paramref name="activeDims"/> [n] as it goes.</summary>
-    private static IEnumerable<CodeBatch> Batches(SparseAutoencoder model, Dataset data, int batchSize, Device device, int[] activeDims)
+    private static IEnumerable<CodeBatch> Batches(SparseAutoencoder model, RowSource data, int batchSize, Device device, int[] activeDims)
     {
         model.eval();
         int kappa = model.Config.Latent;
@@ -94,7 +119,7 @@ public static class CodeExport
             using (no_grad())
             using (NewDisposeScope())
             {
-                Encoding encoding = model.Encode(data.X.narrow(0, start, rows).to(device));
+                Encoding encoding = model.Encode(data.Read(start, rows).to(device));
                 codes = encoding.Code.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
                 activity = encoding.Activity.to_type(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
             }
@@ -171,7 +196,7 @@ public static class CodeExport
     }
 
     /// <summary>The safetensors `__metadata__`: the layout, the model's config (JSON), the rules, the data, the version.</summary>
-    private static Dictionary<string, string> Metadata(SparseAutoencoder model, Dataset data, string layout, string rule)
+    private static Dictionary<string, string> Metadata(SparseAutoencoder model, RowSource data, string layout, string rule)
     {
         var metadata = new Dictionary<string, string>
         {

@@ -45,6 +45,36 @@ public sealed class CodeExportTests
     }
 
     [Theory]
+    [InlineData(ModelKind.VAEase, false)]
+    [InlineData(ModelKind.SaeTopK, true)]
+    public void A_matrix_on_disk_read_a_batch_at_a_time_and_normalised_gives_the_codes_of_the_matrix_in_memory(ModelKind kind, bool sparse)
+    {
+        using SparseAutoencoder model = ExportFixture.Create(ExportFixture.Config(kind), seed: 12);
+        string dir = TempDir(), input = Path.Combine(dir, "rows.npy");
+        string ext = sparse ? ".safetensors" : ".npy", mapped = Path.Combine(dir, "mapped" + ext), loaded = Path.Combine(dir, "loaded" + ext);
+        try
+        {
+            using (Dataset raw = DataSpec.Load(ExportFixture.Data))
+            using (Tensor shifted = raw.X * 3 + 1) // far from centred, so a skipped normalisation would show
+                NpyReader.Write(input, shifted);
+            using Dataset data = DataSpec.Load($"npy:{input}");
+            using Normalization normalization = Normalization.Of(NormalizeMode.CenterScale, data.X)!;
+
+            using (MappedMatrix matrix = DataSpec.OpenMapped($"npy:{input}"))
+                CodeExport.Encode(model, matrix, normalization, new EncodeOptions { Output = mapped, BatchSize = Batch, Sparse = sparse });
+            normalization.Apply(data.X);
+            CodeExport.Encode(model, data, new EncodeOptions { Output = loaded, BatchSize = Batch, Sparse = sparse });
+
+            Assert.Equal(File.ReadAllBytes(loaded), File.ReadAllBytes(mapped));
+            if (!sparse) Assert.Equal(File.ReadAllBytes(CodeExport.ActiveDimsPath(loaded)), File.ReadAllBytes(CodeExport.ActiveDimsPath(mapped)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
     [InlineData(ModelKind.VAEase)]
     [InlineData(ModelKind.SaeL1)]
     public void Dense_npy_codes_equal_the_model_codes_and_active_dims_equal_the_evaluator_counts(ModelKind kind)
