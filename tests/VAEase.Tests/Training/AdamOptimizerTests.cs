@@ -41,27 +41,57 @@ public sealed class AdamOptimizerTests
         {
             manual_seed(2);
             using var model = nn.Linear(4, 2);
+            using var twin = nn.Linear(4, 2);
             using var x = randn(8, 4);
             using var adam = new AdamOptimizer(model.parameters());
-            adam.ZeroGrad();
-            model.forward(x).sum().backward();
+            void Backward(nn.Module<Tensor, Tensor> m, AdamOptimizer o)
+            {
+                o.ZeroGrad();
+                m.forward(x).sum().backward();
+            }
+            Backward(model, adam);
             adam.Step(0.1);
             adam.Save(path);
-            using var copy = new AdamOptimizer(model.parameters());
+
+            // A twin model with the same weights, whose optimizer restores the saved state, takes the same next step.
+            using (no_grad())
+                foreach (var (t, p) in twin.parameters().Zip(model.parameters())) t.copy_(p);
+            using var copy = new AdamOptimizer(twin.parameters());
             copy.Load(path);
             Assert.Equal(1, copy.Steps);
-
-            var before = model.parameters().Select(p => p.detach().clone()).ToArray();
+            Backward(model, adam);
             adam.Step(0.1);
-            var afterOriginal = model.parameters().Select(p => p.detach().clone()).ToArray();
-            using (no_grad())
-                foreach (var (p, b) in model.parameters().Zip(before)) p.copy_(b);
+            Backward(twin, copy);
             copy.Step(0.1);
-            foreach (var (p, a) in model.parameters().Zip(afterOriginal)) Assert.True(p.equal(a).all().item<bool>());
+            foreach (var (t, p) in twin.parameters().Zip(model.parameters())) Assert.True(t.equal(p).all().item<bool>());
         }
         finally
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void Parameters_and_gradients_are_views_of_the_flat_buffers_and_a_newer_optimizer_takes_them_over()
+    {
+        manual_seed(3);
+        using var model = nn.Linear(3, 2);
+        using var x = randn(5, 3);
+        using var first = new AdamOptimizer(model.parameters());
+        first.ZeroGrad();
+        model.forward(x).sum().backward();
+        // backward accumulated into the gradients the optimizer gave the parameters, and Step moves the parameters
+        var before = model.parameters().Select(p => p.detach().clone()).ToArray();
+        Assert.All(model.parameters(), p => Assert.True(p.grad!.abs().sum().item<float>() > 0));
+        first.Step(0.1);
+        Assert.All(model.parameters().Zip(before), pb => Assert.False(pb.First.equal(pb.Second).all().item<bool>()));
+        first.ZeroGrad();
+        Assert.All(model.parameters(), p => Assert.Equal(0f, p.grad!.abs().sum().item<float>()));
+
+        using var second = new AdamOptimizer(model.parameters());
+        Assert.Throws<InvalidOperationException>(() => first.Step(0.1));
+        second.ZeroGrad();
+        model.forward(x).sum().backward();
+        second.Step(0.1);
     }
 }
