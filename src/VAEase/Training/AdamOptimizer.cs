@@ -27,9 +27,10 @@ public sealed class AdamOptimizer : IDisposable
     private readonly double beta1, beta2;
 
     /// <summary>Which optimizer each parameter's storage belongs to: a newer optimizer over the same parameters
-    /// re-points them to its own buffers, and the older one must then refuse to step instead of updating
-    /// buffers that no parameter views any more.</summary>
+    /// re-points them to its own buffers and marks the older one <see cref="superseded"/>, which must then refuse
+    /// to step instead of updating buffers that no parameter views any more.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Parameter, AdamOptimizer> Owners = new();
+    private bool superseded;
 
     /// <summary>Adam over <paramref name="parameters"/> with moment decay rates <paramref name="beta1"/> and
     /// <paramref name="beta2"/> (PyTorch's defaults; GANs use 0.5 for the first).</summary>
@@ -57,6 +58,7 @@ public sealed class AdamOptimizer : IDisposable
             slot.copy_(p);
             p.set_(slot); // returns p itself (TorchSharp 0.107): not to be disposed
             p.grad = gradSlot;
+            if (Owners.TryGetValue(p, out AdamOptimizer? previous)) previous.superseded = true;
             Owners.AddOrUpdate(p, this);
         }
     }
@@ -78,9 +80,7 @@ public sealed class AdamOptimizer : IDisposable
     /// m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps).</summary>
     public void Step(double lr)
     {
-        foreach (Parameter p in parameters)
-            if (!Owners.TryGetValue(p, out AdamOptimizer? owner) || !ReferenceEquals(owner, this))
-                throw new InvalidOperationException("another AdamOptimizer has since taken over these parameters; step that one");
+        if (superseded) throw new InvalidOperationException("another AdamOptimizer has since taken over these parameters; step that one");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         Steps++;
