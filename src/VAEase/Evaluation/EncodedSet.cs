@@ -78,10 +78,20 @@ public sealed class EncodedSet
         {
             using var scope = NewDisposeScope();
             long end = Math.Min(start + rows, Count);
-            Tensor code = tensor(Code.AsSpan(checked((int)(start * Latent)), checked((int)((end - start) * Latent))).ToArray(), [end - start, Latent]);
+            Tensor code = Rows(Code, start, end, Latent);
             sse += Losses.SquaredError(data.X.slice(0, start, end, 1).to(device), model.Decode(code.to(device))).to_type(ScalarType.Float64).sum().item<double>();
         }
         return sse;
+    }
+
+    /// <summary>Rows [start, end) of a row-major matrix of <paramref name="width"/> columns, as a tensor in
+    /// libtorch's own (64-byte aligned) memory. A tensor wrapping a managed array starts wherever the GC put the
+    /// array, and the GEMM kernels round differently at different alignments: decoding the same codes twice gave
+    /// REs that differed in the 10th digit.</summary>
+    internal static Tensor Rows(float[] values, long start, long end, int width)
+    {
+        using Tensor wrapped = tensor(values.AsSpan(checked((int)(start * width)), checked((int)((end - start) * width))).ToArray(), [end - start, width]);
+        return wrapped.clone();
     }
 
     private static void CopyRows(Tensor rows, float[] target, long offset)

@@ -38,8 +38,8 @@ public static class MaskingCurve
                 using var scope = NewDisposeScope();
                 long end = Math.Min(start + rows, n);
                 Tensor x = data.X.slice(0, start, end, 1).to(device);
-                Tensor code = Rows(encoded.Code, start, end, kappa).to(device);
-                Tensor ranks = Ranks(Rows(encoded.Activity, start, end, kappa).to(device));
+                Tensor code = EncodedSet.Rows(encoded.Code, start, end, kappa).to(device);
+                Tensor ranks = Ranks(EncodedSet.Rows(encoded.Activity, start, end, kappa).to(device));
                 fullSse += SumOfErrors(x, model.Decode(code));
                 for (int i = 0; i < ks.Length; i++)
                 {
@@ -85,7 +85,4 @@ public static class MaskingCurve
     /// <summary>Sum over the batch of the per-sample sum of squared errors, accumulated in double.</summary>
     private static double SumOfErrors(Tensor x, Tensor xHat) =>
         Losses.SquaredError(x, xHat).to_type(ScalarType.Float64).sum().item<double>();
-
-    private static Tensor Rows(float[] values, long start, long end, int kappa) =>
-        tensor(values.AsSpan(checked((int)(start * kappa)), checked((int)((end - start) * kappa))).ToArray(), [end - start, kappa]);
 }
