@@ -5,10 +5,11 @@ namespace VAEase.Cli;
 /// <summary>`vaease plot`: the paper's figures, one subcommand each (each in its own file).</summary>
 public static class PlotCommand
 {
-    public static Command Create() => new("plot", "Draw the paper's figures as .png or .svg.")
+    public static Command Create() => new("plot", "Draw the paper's figures, and training curves, as .png or .svg.")
     {
         PlotLandscapeCommand.Create(),
         PlotMaskingCommand.Create(),
+        PlotTrainingCommand.Create(),
     };
 
     /// <summary>Refuses an output path that is not .png or .svg before any work is done.</summary>

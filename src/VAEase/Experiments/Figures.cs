@@ -4,6 +4,7 @@ using VAEase.Evaluation;
 using VAEase.IO;
 using VAEase.Models;
 using VAEase.Plotting;
+using VAEase.Training;
 
 namespace VAEase.Experiments;
 
@@ -69,6 +70,26 @@ public static class Figures
             : [new Series($"all samples: median {report.ActiveDimsPerSample.Median:0.#}", Ranks(report.PooledActivity.Length), Sorted(report.PooledActivity))];
         string y = kind == ActivityKind.NegLogVariance ? "mean -log sigma^2 (higher = more active)" : "log of mean |z| (higher = more active)";
         LinePlot.Save(path, series, new ChartLabels($"{title}: latent activity per group, most active first", "latent dims, sorted by activity", y));
+    }
+
+    /// <summary>One training metric per epoch, one line per run (named as given); runs without the metric (log gamma
+    /// of an SAE) are left out, and none having it is a VAEaseException. Error and learning rate on a log scale.</summary>
+    public static void TrainingPlot(string path, TrainingMetric metric, IReadOnlyList<(string Name, TrainingHistory History)> runs)
+    {
+        List<Series> series = [.. runs
+            .Where(r => r.History.Epochs.Any(e => e.Value(metric) is not null))
+            .Select(r => new Series(r.History.Finished ? r.Name : $"{r.Name} (in progress)",
+                [.. r.History.Epochs.Select(e => (double)e.Epoch)], [.. r.History.Epochs.Select(e => e.Value(metric) ?? double.NaN)]))];
+        if (series.Count == 0) throw new VAEaseException($"none of the runs records {Json.Name(metric)} (log gamma exists for the VAE family only)");
+        string y = metric switch
+        {
+            TrainingMetric.Loss => "training loss (mean over the epoch)",
+            TrainingMetric.Error => "training squared error per sample (sampled code)",
+            TrainingMetric.LogGamma => "log gamma (decoder variance) at the epoch's end",
+            _ => "learning rate at the epoch's end",
+        };
+        LinePlot.Save(path, series, new ChartLabels($"training: {Json.Name(metric)} per epoch", "epoch", y),
+            logY: metric is TrainingMetric.Error or TrainingMetric.LearningRate);
     }
 
     /// <summary>kept, then one RE column per model (curves with the same kept dims).</summary>
