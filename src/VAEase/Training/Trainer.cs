@@ -84,10 +84,10 @@ public static class Trainer
             using IEnumerator<Tensor> batches = train.Epoch(cfg.Seed, epoch, cfg.BatchSize, done).GetEnumerator();
             while (true)
             {
-                lr = LearningRateSchedule.At(cfg, step, totalSteps);
                 double loss, error;
                 GcPause.Ensure(); // before the batch is made too: a streamed window is normalised there
                 if (!batches.MoveNext()) break;
+                lr = LearningRateSchedule.At(cfg, step, totalSteps); // after the check: the epoch records its last step's rate
                 using (Tensor x = batches.Current) (loss, error) = Step(model, optimizer, lr, x, options.Device);
                 lossSum += loss;
                 errorSum += error;

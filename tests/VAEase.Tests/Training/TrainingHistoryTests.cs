@@ -25,6 +25,9 @@ public sealed class TrainingHistoryTests
         Assert.Equal(result.History, history.Epochs);
         Assert.All(history.Epochs, e => Assert.Equal(e.LogGamma, e.Value(TrainingMetric.LogGamma)));
         Assert.Equal([1, 2, 3], history.Epochs.Select(e => e.Epoch));
+        // Each epoch records the rate of its own last step, not the next step's (after the last: the next cycle's peak).
+        long steps = history.Epochs[^1].Step;
+        Assert.All(history.Epochs, e => Assert.Equal(LearningRateSchedule.At(Run().Training, e.Step - 1, steps), e.LearningRate));
     }
 
     [Fact]
