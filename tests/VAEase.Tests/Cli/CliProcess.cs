@@ -19,6 +19,16 @@ internal static class CliProcess
 
     public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
 
+    /// <summary>Trains each model on <paramref name="data"/> for 3 epochs with 6 latents into root/MODEL; returns those folders.</summary>
+    public static string[] TrainSmall(string root, string data, params string[] models) =>
+        [.. models.Select(model =>
+        {
+            string dir = Path.Combine(root, model);
+            var train = Run("train", "--model", model, "--data", data, "--epochs", "3", "--latent", "6", "--out", dir);
+            Assert.True(train.ExitCode == 0, train.Stderr);
+            return dir;
+        })];
+
     /// <summary>As <see cref="Run(string[])"/>, with extra environment variables for the child.</summary>
     public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
