@@ -29,20 +29,20 @@ public static class PlotTrainingCommand
         string path = parse.GetValue(Out)!;
         PlotCommand.CheckImagePath(path, "--out");
         TrainingMetric metric = Naming.Parse<TrainingMetric>(parse.GetValue(Metric)!, "metric");
-        var runs = Naming.ParseList(parse.GetValue(Runs)!, "--runs", dir => (Name: dir.TrimEnd('/'), History: TrainingHistory.Read(dir)));
+        TrainingHistory[] runs = Naming.ParseList(parse.GetValue(Runs)!, "--runs", TrainingHistory.Read);
         Figures.TrainingPlot(path, metric, runs);
-        foreach (var (name, history) in runs)
+        foreach (TrainingHistory history in runs)
         {
             EpochMetrics first = history.Epochs[0], last = history.Epochs[^1];
             string state = history.Finished ? "finished" : $"in progress, {last.Epoch}/{history.Run.Training.Epochs} epochs";
-            Console.WriteLine($"{name} ({Json.Name(history.Run.Model.Kind)}, {state}): {Json.Name(metric)} " +
+            Console.WriteLine($"{history.Dir} ({Json.Name(history.Run.Model.Kind)}, {state}): {Json.Name(metric)} " +
                               $"{Format(first.Value(metric))} after epoch {first.Epoch} → {Format(last.Value(metric))} after epoch {last.Epoch}");
         }
         if (parse.GetValue(JsonPath) is { } json)
             Json.Write(json, new
             {
                 command = "plot training", metric, versions = Versions.All,
-                runs = runs.Select(r => new { run = r.Name, r.History.Finished, config = r.History.Run, epochs = r.History.Epochs }),
+                runs = runs.Select(r => new { run = r.Dir, r.Finished, config = r.Run, epochs = r.Epochs }),
             });
         Console.WriteLine($"wrote {path}");
         return 0;

@@ -72,14 +72,14 @@ public static class Figures
         LinePlot.Save(path, series, new ChartLabels($"{title}: latent activity per group, most active first", "latent dims, sorted by activity", y));
     }
 
-    /// <summary>One training metric per epoch, one line per run (named as given); runs without the metric (log gamma
+    /// <summary>One training metric per epoch, one line per run (named by its folder); runs without the metric (log gamma
     /// of an SAE) are left out, and none having it is a VAEaseException. Error and learning rate on a log scale.</summary>
-    public static void TrainingPlot(string path, TrainingMetric metric, IReadOnlyList<(string Name, TrainingHistory History)> runs)
+    public static void TrainingPlot(string path, TrainingMetric metric, IReadOnlyList<TrainingHistory> runs)
     {
         List<Series> series = [.. runs
-            .Where(r => r.History.Epochs.Any(e => e.Value(metric) is not null))
-            .Select(r => new Series(r.History.Finished ? r.Name : $"{r.Name} (in progress)",
-                [.. r.History.Epochs.Select(e => (double)e.Epoch)], [.. r.History.Epochs.Select(e => e.Value(metric) ?? double.NaN)]))];
+            .Where(r => r.Epochs.Any(e => e.Value(metric) is not null))
+            .Select(r => new Series(r.Finished ? r.Dir : $"{r.Dir} (in progress)",
+                [.. r.Epochs.Select(e => (double)e.Epoch)], [.. r.Epochs.Select(e => e.Value(metric) ?? double.NaN)]))];
         if (series.Count == 0) throw new VAEaseException($"none of the runs records {Json.Name(metric)} (log gamma exists for the VAE family only)");
         string y = metric switch
         {

@@ -4,7 +4,7 @@ namespace VAEase.Training;
 
 /// <summary>The per-epoch metrics of a run folder, finished or not: metrics.json of a finished run, else the
 /// history its latest checkpoint carries (a run in progress, or one that was interrupted).</summary>
-/// <param name="Dir">The run folder.</param>
+/// <param name="Dir">The run folder, as given (without a trailing separator): the run's name in plots and output.</param>
 /// <param name="Run">The run's config.json.</param>
 /// <param name="Finished">Whether the run wrote its final metrics.</param>
 /// <param name="Epochs">The finished epochs, in order.</param>
@@ -24,7 +24,7 @@ public sealed record TrainingHistory(string Dir, RunConfig Run, bool Finished, I
             ? Json.Read<SavedEpochs>(metrics).Epochs ?? []
             : Checkpoint.Find(dir) is { } checkpoint ? Checkpoint.ReadState(checkpoint).History : [];
         if (epochs.Count == 0) throw new VAEaseException($"{dir}: the run has not finished an epoch yet");
-        return new TrainingHistory(dir, run, finished, epochs);
+        return new TrainingHistory(Path.TrimEndingDirectorySeparator(dir), run, finished, epochs);
     }
 
     private sealed record SavedEpochs(List<EpochMetrics>? Epochs);
