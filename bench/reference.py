@@ -82,6 +82,18 @@ class ConvDecoder(nn.Module):
         return self.output(self.up2(self.up1(h))).view(-1, self.side * self.side)
 
 
+class ResidualBlock(nn.Module):
+    """x + Swish(BN(Linear(Swish(BN(Linear(Swish(Linear(x)))))))), width w -> 4w -> 4w -> w, as ResidualBlock.cs."""
+
+    def __init__(self, w):
+        super().__init__()
+        self.body = nn.Sequential(nn.Linear(w, 4 * w), nn.SiLU(), nn.Linear(4 * w, 4 * w), nn.BatchNorm1d(4 * w), nn.SiLU(),
+                                  nn.Linear(4 * w, w), nn.BatchNorm1d(w), nn.SiLU())
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
 def encoder(kind, d, out, kappa):
     h = 2 * kappa
     if kind == "residual-conv":
@@ -93,6 +105,8 @@ def encoder(kind, d, out, kappa):
                              nn.Linear(h, h), nn.SiLU(), nn.Linear(h, out))
     if kind == "one-layer":
         return nn.Sequential(nn.Linear(d, out), nn.SiLU())
+    if kind == "residual-mlp":
+        return nn.Sequential(nn.Linear(d, h), nn.BatchNorm1d(h), nn.SiLU(), *(ResidualBlock(h) for _ in range(3)), nn.Linear(h, out))
     raise SystemExit(f"reference.py: encoder {kind} is not mirrored")
 
 
@@ -113,6 +127,8 @@ class Model(nn.Module):
             self.decoder = nn.Linear(k, d)
         elif c["decoder"] == "residual-conv":
             self.decoder = ConvDecoder(k, d)
+        elif c["decoder"] == "residual-mlp":
+            self.decoder = nn.Sequential(nn.Linear(k, 2 * k), nn.SiLU(), *(ResidualBlock(2 * k) for _ in range(3)), nn.Linear(2 * k, d))
         else:
             raise SystemExit(f"reference.py: decoder {c['decoder']} is not mirrored")
 
@@ -193,6 +209,7 @@ class Steps:
             self.data = torch.randn(rows, c["input_dim"])
         self.order = torch.arange(self.data.shape[0])
         self.step = 0
+        self.bf16 = bool(c.get("bf16"))  # mixed precision, as vaease's --precision bf16
 
     def batch_at(self, b):
         return self.data.index_select(0, self.order[b * self.batch:(b + 1) * self.batch])
@@ -201,7 +218,8 @@ class Steps:
         start = time.perf_counter()
         for _ in range(n):
             x = self.batch_at(self.step % self.batches)
-            loss = self.model.loss(x)
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bf16):
+                loss = self.model.loss(x)
             self.optimizer.zero_grad()
             loss.backward()
             self.optimizer.step()

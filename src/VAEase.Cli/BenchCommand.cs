@@ -4,6 +4,7 @@ using VAEase.Benchmarks;
 using VAEase.Evaluation;
 using VAEase.IO;
 using VAEase.Models;
+using VAEase.Networks;
 using VAEase.Training;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ namespace VAEase.Cli;
 public static class BenchCommand
 {
     static readonly Option<string> JsonPath = new("--json") { Description = "also write the results as JSON to this file" };
-    static readonly Option<string> Configs = new("--configs") { Description = "a = linear-union, b = lm-activations, c = conv-mnist (comma-separated names or letters)", DefaultValueFactory = _ => "a,b,c" };
+    static readonly Option<string> Configs = new("--configs") { Description = "a = linear-union, b = lm-activations, c = conv-mnist, d = mlp-union (comma-separated names or letters)", DefaultValueFactory = _ => "a,b,c,d" };
     static readonly Option<string> Models = new("--models") { Description = "comma-separated models", DefaultValueFactory = _ => "vaease,vae,sae-l1,sae-log,sae-topk" };
     static readonly Option<int> Rounds = new("--rounds") { Description = "interleaved rounds per configuration (medians are reported)", DefaultValueFactory = _ => 5 };
     static readonly Option<double> RoundSeconds = new("--round-seconds") { Description = "target length of one round of one side", DefaultValueFactory = _ => 1.0 };
@@ -28,7 +29,7 @@ public static class BenchCommand
     {
         var command = new Command("bench", "Time the training step of the standard configurations against PyTorch (bench/reference.py, Debian's python3-torch).")
         {
-            JsonPath, Configs, Models, Rounds, RoundSeconds, ConvWarmup, ConvSteps, Python, NoReference, ReferenceNoMkldnn, TrainCommand.DeviceOption, TrainCommand.Threads,
+            JsonPath, Configs, Models, Rounds, RoundSeconds, ConvWarmup, ConvSteps, Python, NoReference, ReferenceNoMkldnn, TrainCommand.Precision, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         foreach (Option option in BenchMemory.Options) command.Options.Add(option);
         command.SetAction(Run);
@@ -56,21 +57,30 @@ public static class BenchCommand
         if (rounds < 1 || roundSeconds <= 0) throw new VAEaseException("--rounds must be >= 1 and --round-seconds > 0");
         if (convWarmup < 0 || convSteps < 1) throw new VAEaseException("--conv-warmup must be >= 0 and --conv-steps >= 1");
         IReadOnlyList<string> configNames = BenchConfig.Select(parse.GetValue(Configs)!);
+        MatmulPrecision precision = TrainCommand.PrecisionOf(parse) ?? MatmulPrecision.Float32;
+        bool bf16 = precision == MatmulPrecision.BFloat16;
+        if (bf16 && configNames.Contains("conv-mnist"))
+        {
+            configNames = configNames.Where(name => name != "conv-mnist").ToArray();
+            Console.Error.WriteLine("--precision bf16: skipping conv-mnist (the conv networks train in fp32)");
+            if (configNames.Count == 0) throw new VAEaseException("--precision bf16 applies to the configs a, b and d (linear-union, lm-activations, mlp-union)");
+        }
         bool? mkldnn = parse.GetValue(ReferenceNoMkldnn) ? false : null;
         ModelKind[] kinds = Naming.ParseModels(parse.GetValue(Models)!);
         string script = Path.Combine(AppContext.BaseDirectory, "bench", "reference.py");
         string python = parse.GetValue(Python)!;
         var (torchVersion, unavailable) = parse.GetValue(NoReference) ? (null, "skipped (--no-reference)") : PyTorchReference.Probe(python, script);
-        string referenceName = unavailable ?? $"PyTorch {torchVersion} ({python}, oneDNN {(mkldnn is false ? "off" : "on")})";
+        string referenceName = unavailable ?? $"PyTorch {torchVersion} ({python}, oneDNN {(mkldnn is false ? "off" : "on")}{(bf16 ? ", autocast bf16" : "")})";
         int? fixedThreads = parse.GetValue(TrainCommand.Threads);
         int threads = get_num_threads();
 
         double gemm = StepBenchmark.GemmGflops();
-        Console.WriteLine($"GEMM 2048^3 float32: {gemm:F1} GFLOPS on {threads} threads; reference: {referenceName}");
+        double? gemmBf16 = bf16 ? StepBenchmark.GemmGflops(dtype: ScalarType.BFloat16) : null;
+        Console.WriteLine($"GEMM 2048^3 float32: {gemm:F1} GFLOPS{(gemmBf16 is { } g16 ? $", bfloat16: {g16:F1} GFLOPS" : "")} on {threads} threads; reference: {referenceName}");
         Console.WriteLine($"{"config",-15}{"model",-9}{"batch",6}{"threads",8}{"GFLOP/step",11}{"steps/s",10}{"samples/s",10}{"PyTorch",10}{"ratio",8}{"GFLOPS",9}{"of GEMM",9}");
         var rows = new List<Row>();
         foreach (ModelKind kind in kinds)
-            foreach (BenchConfig config in BenchConfig.Standard(kind).Where(c => configNames.Contains(c.Name)))
+            foreach (BenchConfig config in BenchConfig.Standard(kind).Where(c => configNames.Contains(c.Name)).Select(c => c with { Precision = precision }))
             {
                 int ourThreads = fixedThreads ?? StepCost.PreferredThreads(config.Model, config.BatchSize) ?? threads;
                 set_num_threads(ourThreads);
@@ -110,14 +120,14 @@ public static class BenchCommand
             }
         set_num_threads(threads);
         long peakRss = ProcessMemory.PeakRssBytes();
-        Console.WriteLine($"threads: ours / PyTorch's intra-op (each side's faster setting; OpenBLAS on {threads}); GEMM fraction is of the {threads}-thread rate");
+        Console.WriteLine($"threads: ours / PyTorch's intra-op (each side's faster setting; OpenBLAS on {threads}); GEMM fraction is of the {threads}-thread float32 rate");
         Console.WriteLine($"peak RSS of this process: {peakRss / (1024.0 * 1024):F0} MiB");
         IReadOnlyList<MemoryRow>? memory = BenchMemory.Run(parse);
         if (parse.GetValue(JsonPath) is { } path)
         {
             Json.Write(path, new
             {
-                command = "bench", versions = Versions.All, threads, gemm_gflops = gemm, reference = referenceName, seed = 0,
+                command = "bench", versions = Versions.All, threads, precision, gemm_gflops = gemm, gemm_gflops_bf16 = gemmBf16, reference = referenceName, seed = 0,
                 reference_environment = unavailable is null ? PyTorchReference.HeapEnvironment : null,
                 rounds, round_seconds = roundSeconds, conv_warmup = convWarmup, conv_steps = convSteps, peak_rss_bytes = peakRss, results = rows, memory,
             });

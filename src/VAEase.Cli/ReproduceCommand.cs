@@ -4,6 +4,7 @@ using VAEase.Data;
 using VAEase.Experiments;
 using VAEase.IO;
 using VAEase.Models;
+using VAEase.Networks;
 using VAEase.Training;
 
 namespace VAEase.Cli;
@@ -42,7 +43,7 @@ public static class ReproduceCommand
     {
         var table2 = new Command("table2", "Table 2: active dims per manifold on unions of linear subspaces (4/4/4 in R^40) and MLP manifolds (5/5/10/10 in R^100).")
         {
-            PartOption, Seeds, Quick, Data, Epochs, TrainCommand.Latent, TrainCommand.T0, Models, VarianceBoundOption, TrainCommand.AlignRestarts, Out, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
+            PartOption, Seeds, Quick, Data, Epochs, TrainCommand.Latent, TrainCommand.T0, Models, VarianceBoundOption, TrainCommand.AlignRestarts, TrainCommand.Precision, Out, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         table2.SetAction(parse => Cli.WithCancellation(token => Table2(parse, token)));
         return new Command("reproduce", "Reproduce the paper's experiments.") { table2, Table3Command.Create(), Table4Command.Create(), IdUnionsCommand.Create() };
@@ -68,7 +69,7 @@ public static class ReproduceCommand
             foreach (ModelKind kind in kinds)
                 foreach (long seed in seeds)
                 {
-                    RunConfig run = Run(kind, part, spec, seed, quick, parse.GetValue(Epochs), parse.GetValue(TrainCommand.AlignRestarts), bound, parse.GetValue(TrainCommand.Latent), parse.GetValue(TrainCommand.T0));
+                    RunConfig run = Run(kind, part, spec, seed, quick, parse.GetValue(Epochs), parse.GetValue(TrainCommand.AlignRestarts), bound, parse.GetValue(TrainCommand.Latent), parse.GetValue(TrainCommand.T0), TrainCommand.PrecisionOf(parse));
                     Devices.UseThreadsFor(run);
                     string dir = Path.Combine(outRoot, part.Name, $"{Json.Name(kind)}-seed{seed}");
                     rows.Add(ExperimentRun.TrainAndEvaluate(run, all, dir,
@@ -100,7 +101,7 @@ public static class ReproduceCommand
     /// <summary>The run of one model and seed on one part: the family's recipe, with the quick config's epochs
     /// and single cosine cycle, and the overrides given.</summary>
     internal static RunConfig Run(ModelKind kind, Part part, string spec, long seed, bool quick, int? epochs = null, bool? alignRestarts = null,
-        VarianceBound? bound = null, int? latent = null, int? restartPeriod = null)
+        VarianceBound? bound = null, int? latent = null, int? restartPeriod = null, MatmulPrecision? precision = null)
     {
         RunConfig run = TrainCommand.Recipe(kind, spec);
         TrainConfig t = run.Training with { Seed = seed };
@@ -108,6 +109,7 @@ public static class ReproduceCommand
         if (epochs is { } e) t = t with { Epochs = e };
         if (alignRestarts is { } align) t = t with { AlignRestarts = align };
         if (restartPeriod is { } t0) t = t with { RestartPeriod = t0 };
+        if (precision is { } p) t = t with { MatmulPrecision = p };
         ModelConfig model = bound is { } b ? run.Model with { VarianceBound = b } : run.Model;
         return (run with { Training = t, Model = latent is { } k ? model with { Latent = k } : model }).Validate();
     }

@@ -20,9 +20,13 @@ public sealed record BenchConfig(string Name, string Letter, ModelConfig Model, 
     /// rounds of --round-seconds.</summary>
     public bool SlowStep { get; init; }
 
+    /// <summary>The linear layers' products (bf16: mixed precision, see <see cref="LinearLayer"/>).</summary>
+    public MatmulPrecision Precision { get; init; } = MatmulPrecision.Float32;
+
     /// <summary>The configurations for one model kind: (a) the linear-union recipe, (b) the
     /// LM-activation recipe, (c) the MNIST image recipe (<see cref="Recipes.Images"/>: residual conv networks,
-    /// kappa 32, batch 2048).</summary>
+    /// kappa 32, batch 2048), and (d) the nonlinear Table 2 recipe (residual MLPs, d 100, kappa 60, batch 1024),
+    /// the step of Table 2's longest runs.</summary>
     public static IEnumerable<BenchConfig> Standard(ModelKind kind)
     {
         yield return new BenchConfig("linear-union", "a", new ModelConfig
@@ -39,6 +43,8 @@ public sealed record BenchConfig(string Name, string Letter, ModelConfig Model, 
         {
             ImageSet = "mnist", SlowStep = true,
         };
+        RunConfig union = Recipes.Synthetic(kind, "mlp", "table2-mlp", 100, largestPiece: 10);
+        yield return new BenchConfig("mlp-union", "d", union.Model, union.Training.BatchSize, union.Training.LearningRate);
     }
 
     /// <summary>The configuration names selected by a comma-separated list of names or letters ("a,c",

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using VAEase.IO;
+using VAEase.Networks;
 
 namespace VAEase.Benchmarks;
 
@@ -119,6 +120,7 @@ public sealed class PyTorchReference : IDisposable
             ["decoder"] = Json.Name(m.Decoder), ["variance_bound"] = Json.Name(m.VarianceBound), ["log_gamma_init"] = m.LogGammaInit,
             ["top_k"] = m.TopK, ["l1"] = m.L1, ["l2"] = m.L2, ["log_eps"] = m.LogEps, ["batch_size"] = config.BatchSize,
             ["learning_rate"] = config.LearningRate, ["data"] = config.ImageSet is null ? "normal" : "uniform",
+            ["bf16"] = config.Precision == MatmulPrecision.BFloat16,
         };
     }
 

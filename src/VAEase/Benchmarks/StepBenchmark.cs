@@ -25,6 +25,7 @@ public sealed class StepBenchmark : IDisposable
         Device = device;
         manual_seed(0);
         model = ModelFactory.Create(config.Model);
+        model.UseMatmulPrecision(config.Precision);
         model.to(device);
         model.train();
         noise = new Generator(1, device);
@@ -67,11 +68,11 @@ public sealed class StepBenchmark : IDisposable
         return clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>GFLOPS of an n x n x n float32 matmul: the median of <paramref name="repeats"/> timings.</summary>
-    public static double GemmGflops(int n = 2048, int repeats = 7)
+    /// <summary>GFLOPS of an n x n x n matmul in float32 (or bfloat16): the median of <paramref name="repeats"/> timings.</summary>
+    public static double GemmGflops(int n = 2048, int repeats = 7, ScalarType dtype = ScalarType.Float32)
     {
         using var scope = NewDisposeScope();
-        Tensor a = randn(n, n), b = randn(n, n);
+        Tensor a = randn(n, n).to(dtype), b = randn(n, n).to(dtype);
         a.matmul(b); // warm-up: thread pool, kernel choice
         var times = new List<double>();
         for (int i = 0; i < repeats; i++)

@@ -1,3 +1,4 @@
+using VAEase.Networks;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -32,6 +33,13 @@ public abstract class SparseAutoencoder : Module<Tensor, LossTerms>
 
     /// <summary>Source of the reparameterisation noise (VAE family); seeded by the trainer for reproducible runs.</summary>
     public Generator? Noise { get; set; }
+
+    /// <summary>Sets the training-mode precision of every linear layer's product (eval mode is float32 regardless).</summary>
+    public void UseMatmulPrecision(MatmulPrecision precision)
+    {
+        foreach (var module in modules())
+            if (module is LinearLayer layer) layer.Precision = precision;
+    }
 
     /// <summary>Current log(gamma) for the VAE family, null for SAEs.</summary>
     public virtual double? LogGamma => null;

@@ -13,7 +13,7 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
 {
     private readonly Module<Tensor, Tensor> encoder;
     private readonly Module<Tensor, Tensor> decoder;
-    private readonly Linear? logvar_head;
+    private readonly LinearLayer? logvar_head;
     private readonly Parameter log_gamma;
 
 
@@ -22,7 +22,7 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
         int kappa = config.Latent;
         encoder = NetworkFactory.Encoder(config.Encoder, config.InputDim, 2 * kappa, kappa);
         decoder = NetworkFactory.Decoder(config.Decoder, kappa, config.InputDim);
-        if (config.Encoder == EncoderKind.OneLayer) logvar_head = Linear(kappa, kappa);
+        if (config.Encoder == EncoderKind.OneLayer) logvar_head = NetworkFactory.Dense(kappa, kappa);
         log_gamma = Parameter(tensor((float)config.LogGammaInit));
         RegisterComponents();
     }

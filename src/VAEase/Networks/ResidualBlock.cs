@@ -14,9 +14,9 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
     {
         int wide = 4 * width;
         body = Sequential(
-            Linear(width, wide), SiLU(),
-            Linear(wide, wide), BatchNorm1d(wide), SiLU(),
-            Linear(wide, width), BatchNorm1d(width), SiLU());
+            NetworkFactory.Dense(width, wide), SiLU(),
+            NetworkFactory.Dense(wide, wide), BatchNorm1d(wide), SiLU(),
+            NetworkFactory.Dense(wide, width), BatchNorm1d(width), SiLU());
         RegisterComponents();
     }
 

@@ -1,5 +1,6 @@
 using VAEase.Data;
 using VAEase.Models;
+using VAEase.Networks;
 
 namespace VAEase.Training;
 
@@ -28,6 +29,8 @@ public sealed record RunConfig
         Stream?.Validate();
         Model.Validate();
         Training.Validate();
+        if (Training.MatmulPrecision != MatmulPrecision.Float32 && (Model.Encoder == EncoderKind.ResidualConv || Model.Decoder == DecoderKind.ResidualConv))
+            throw new ArgumentException("bf16 applies to the linear layers of the MLP and one-layer networks; the conv networks train in fp32", nameof(TrainConfig.MatmulPrecision));
         return this;
     }
 }

@@ -17,14 +17,14 @@ public static class StepCost
         bool dataLayerSeen = false;
         foreach (var (name, module) in model.named_modules())
         {
-            if (module is not (IConvCost or Linear)) continue;
+            if (module is not (IConvCost or Linear or LinearLayer)) continue;
             bool dataLayer = !dataLayerSeen && name.StartsWith("encoder", StringComparison.Ordinal);
             dataLayerSeen |= dataLayer;
             if (module is IConvCost conv)
                 flops += 2.0 * batchSize * (3 * conv.ConvMultiplyAdds - (dataLayer ? conv.InputConvMultiplyAdds : 0));
-            else if (module is Linear linear)
+            else
             {
-                long[] shape = linear.weight!.shape; // [out, in]
+                long[] shape = module is LinearLayer layer ? layer.Weight.shape : ((Linear)module).weight!.shape; // [out, in]
                 flops += 2.0 * batchSize * shape[0] * shape[1] * (dataLayer ? 2 : 3);
             }
         }

@@ -1,3 +1,5 @@
+using VAEase.Networks;
+
 namespace VAEase.Training;
 
 /// <summary>The optimisation recipe (spec §2). Immutable: derive with `with`.</summary>
@@ -35,6 +37,9 @@ public sealed record TrainConfig
 
     /// <summary>Write an atomic checkpoint every this many optimiser steps (0: only at the end of each epoch).</summary>
     public int CheckpointEvery { get; init; } = 2000;
+
+    /// <summary>The linear layers' products while training: fp32, or bf16 (mixed precision; evaluation stays fp32).</summary>
+    public MatmulPrecision MatmulPrecision { get; init; } = MatmulPrecision.Float32;
 
     /// <summary>Throws ArgumentException naming the first invalid field.</summary>
     public TrainConfig Validate()

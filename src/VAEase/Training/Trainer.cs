@@ -51,6 +51,7 @@ public static class Trainer
 
         manual_seed(cfg.Seed);
         SparseAutoencoder model = ModelFactory.Create(run.Model);
+        model.UseMatmulPrecision(cfg.MatmulPrecision);
         model.to(options.Device);
         using var noise = new Generator((ulong)cfg.Seed + 1, options.Device);
         model.Noise = noise;

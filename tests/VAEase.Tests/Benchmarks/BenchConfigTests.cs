@@ -58,9 +58,9 @@ public sealed class BenchConfigTests
     {
         Assert.Equal(["linear-union", "conv-mnist"], BenchConfig.Select("c, a"));
         Assert.Equal(["lm-activations"], BenchConfig.Select("lm-activations"));
-        Assert.Equal(["linear-union", "lm-activations", "conv-mnist"], BenchConfig.Select("a,b,c"));
-        var error = Assert.Throws<VAEaseException>(() => BenchConfig.Select("a,d"));
-        Assert.Contains("'d'", error.Message);
+        Assert.Equal(["linear-union", "lm-activations", "conv-mnist", "mlp-union"], BenchConfig.Select("d,a,b,c"));
+        var error = Assert.Throws<VAEaseException>(() => BenchConfig.Select("a,e"));
+        Assert.Contains("'e'", error.Message);
         Assert.Throws<VAEaseException>(() => BenchConfig.Select(" , "));
     }
 

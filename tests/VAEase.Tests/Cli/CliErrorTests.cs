@@ -13,6 +13,7 @@ public sealed class CliErrorTests
     [InlineData("file not found", "--model", "vaease", "--config", "/nonexistent/config.json")]
     [InlineData("unknown variance bound", "--model", "vae", "--data", "demo-linear", "--variance-bound", "hard")]
     [InlineData("--epochs", "--model", "vaease", "--data", "demo-linear", "--epochs", "many")]
+    [InlineData("unknown precision 'fp16' (expected one of: fp32, bf16)", "--model", "vaease", "--data", "demo-linear", "--precision", "fp16")]
     public void Bad_train_input_gives_one_line_exit_code_2_and_no_output_folder(string expected, params string[] args)
     {
         string dir = TrainingFixture.TempDir();

@@ -1,3 +1,4 @@
+using VAEase.IO;
 using VAEase.Models;
 using VAEase.Networks;
 
@@ -16,6 +17,19 @@ public sealed class EndToEndTests
         Assert.Equal(3.0, report.MedianActiveDimsPerGroup[1]);
         Assert.True(report.Fvu < 0.01, $"FVU {report.Fvu}");
         Assert.True(result.Model.LogGamma < -2, $"log gamma {result.Model.LogGamma}: gamma should shrink towards 0");
+    }
+
+    [Fact]
+    public void Vaease_trained_with_bf16_products_recovers_the_same_piece_dimensions_and_records_the_precision()
+    {
+        var run = TrainingFixture.Run(ModelKind.VAEase, TwoPieces, epochs: 60, latent: 20);
+        run = run with { Training = run.Training with { MatmulPrecision = MatmulPrecision.BFloat16 } };
+        var (result, report) = TrainingFixture.TrainAndEvaluate(run);
+        using var model = result.Model;
+        Assert.Equal(2.0, report.MedianActiveDimsPerGroup![0]);
+        Assert.Equal(3.0, report.MedianActiveDimsPerGroup[1]);
+        Assert.True(report.Fvu < 0.01, $"FVU {report.Fvu}");
+        Assert.Contains("\"matmul_precision\": \"bf16\"", Json.Serialize(run));
     }
 
     [Fact]
