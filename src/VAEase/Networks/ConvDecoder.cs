@@ -22,7 +22,7 @@ public sealed class ConvDecoder : Module<Tensor, Tensor>, IConvCost
         dense = Sequential(Linear(kappa, Channels * (side / 4) * (side / 4)), ReLU());
         up1 = new UpBlock(Channels);
         up2 = new UpBlock(Channels);
-        output = Sequential(Conv2d(Channels, 1, 3, padding: 1), BatchNorm2d(1), new ChannelPReLU(1), Sigmoid());
+        output = Sequential(Conv2d(Channels, 1, 3, padding: 1), BatchNorm2d(1), PReLU(1), Sigmoid());
         RegisterComponents();
     }
 

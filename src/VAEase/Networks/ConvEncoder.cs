@@ -19,10 +19,10 @@ public sealed class ConvEncoder : Module<Tensor, Tensor>, IConvCost
     {
         ConvolutionBackend.EnsureOneDnnDisabled();
         side = ImageShape.Side(inputDim) ?? throw new ArgumentException($"a conv encoder needs a square image with a side divisible by 4, got d = {inputDim}", nameof(inputDim));
-        stem = Sequential(Conv2d(1, 16, 3, padding: 1), BatchNorm2d(16), new ChannelPReLU(16));
+        stem = Sequential(Conv2d(1, 16, 3, padding: 1), BatchNorm2d(16), PReLU(16));
         down1 = new DownBlock(16, 16);
         down2 = new DownBlock(16, 32);
-        head = Sequential(Linear(32, 32), new ChannelPReLU(32), Linear(32, outDim));
+        head = Sequential(Linear(32, 32), PReLU(32), Linear(32, outDim));
         RegisterComponents();
     }
 

@@ -10,15 +10,15 @@ public sealed class DownBlock : Module<Tensor, Tensor>
 {
     private readonly Sequential body;
     private readonly Sequential skip;
-    private readonly ChannelPReLU act;
+    private readonly PReLU act;
 
     public DownBlock(int inChannels, int outChannels) : base(nameof(DownBlock))
     {
         body = Sequential(
-            Conv2d(inChannels, outChannels, 3, stride: 2, padding: 1), BatchNorm2d(outChannels), new ChannelPReLU(outChannels),
+            Conv2d(inChannels, outChannels, 3, stride: 2, padding: 1), BatchNorm2d(outChannels), PReLU(outChannels),
             Conv2d(outChannels, outChannels, 3, padding: 1), BatchNorm2d(outChannels));
         skip = Sequential(Conv2d(inChannels, outChannels, 1, stride: 2), BatchNorm2d(outChannels));
-        act = new ChannelPReLU(outChannels);
+        act = PReLU(outChannels);
         RegisterComponents();
     }
 

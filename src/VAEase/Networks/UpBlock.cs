@@ -10,14 +10,14 @@ namespace VAEase.Networks;
 public sealed class UpBlock : Module<Tensor, Tensor>
 {
     private readonly Sequential body;
-    private readonly ChannelPReLU act;
+    private readonly PReLU act;
 
     public UpBlock(int channels) : base(nameof(UpBlock))
     {
         body = Sequential(
-            new SubPixelConvTranspose(channels, channels), BatchNorm2d(channels), new ChannelPReLU(channels),
+            new SubPixelConvTranspose(channels, channels), BatchNorm2d(channels), PReLU(channels),
             Conv2d(channels, channels, 3, padding: 1), BatchNorm2d(channels));
-        act = new ChannelPReLU(channels);
+        act = PReLU(channels);
         RegisterComponents();
     }
 
