@@ -21,7 +21,7 @@ public static class BenchCommand
     static readonly Option<double> RoundSeconds = new("--round-seconds") { Description = "target length of one round of one side", DefaultValueFactory = _ => 1.0 };
     static readonly Option<int> ConvWarmup = new("--conv-warmup") { Description = "conv-mnist: untimed steps per side before timing", DefaultValueFactory = _ => 3 };
     static readonly Option<int> ConvSteps = new("--conv-steps") { Description = "conv-mnist: timed steps per side, one per interleaved round (medians are reported)", DefaultValueFactory = _ => 5 };
-    static readonly Option<bool> ReferenceNoMkldnn = new("--reference-no-mkldnn") { Description = "run PyTorch with torch.backends.mkldnn.enabled = False (as our conv: findings §5)" };
+    static readonly Option<bool> ReferenceNoMkldnn = new("--reference-no-mkldnn") { Description = "run PyTorch with torch.backends.mkldnn.enabled = False (as our conv networks on the native backend: VAEASE_CONV_BACKEND=native)" };
     static readonly Option<string> Python = new("--python") { Description = "the interpreter with PyTorch for the reference", DefaultValueFactory = _ => PyTorchReference.DefaultPython };
     static readonly Option<bool> NoReference = new("--no-reference") { Description = "skip the PyTorch reference" };
 
@@ -121,6 +121,8 @@ public static class BenchCommand
         set_num_threads(threads);
         long peakRss = ProcessMemory.PeakRssBytes();
         Console.WriteLine($"threads: ours / PyTorch's intra-op (each side's faster setting; OpenBLAS on {threads}); GEMM fraction is of the {threads}-thread float32 rate");
+        if (configNames.Contains("conv-mnist"))
+            Console.WriteLine($"our convolutions: {ConvolutionBackend.Current} (chosen by a gradient check at start-up; {ConvolutionBackend.OverrideVariable}=onednn|native overrides it)");
         Console.WriteLine($"peak RSS of this process: {peakRss / (1024.0 * 1024):F0} MiB");
         IReadOnlyList<MemoryRow>? memory = BenchMemory.Run(parse);
         if (parse.GetValue(JsonPath) is { } path)

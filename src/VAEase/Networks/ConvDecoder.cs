@@ -17,7 +17,7 @@ public sealed class ConvDecoder : Module<Tensor, Tensor>, IConvCost
 
     public ConvDecoder(int kappa, int outputDim) : base(nameof(ConvDecoder))
     {
-        ConvolutionBackend.EnsureOneDnnDisabled();
+        ConvolutionBackend.Ensure();
         side = ImageShape.Side(outputDim) ?? throw new ArgumentException($"a conv decoder needs a square image with a side divisible by 4, got d = {outputDim}", nameof(outputDim));
         dense = Sequential(Linear(kappa, Channels * (side / 4) * (side / 4)), ReLU());
         up1 = new UpBlock(Channels);

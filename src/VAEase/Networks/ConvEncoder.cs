@@ -17,7 +17,7 @@ public sealed class ConvEncoder : Module<Tensor, Tensor>, IConvCost
 
     public ConvEncoder(int inputDim, int outDim) : base(nameof(ConvEncoder))
     {
-        ConvolutionBackend.EnsureOneDnnDisabled();
+        ConvolutionBackend.Ensure();
         side = ImageShape.Side(inputDim) ?? throw new ArgumentException($"a conv encoder needs a square image with a side divisible by 4, got d = {inputDim}", nameof(inputDim));
         stem = Sequential(Conv2d(1, 16, 3, padding: 1), BatchNorm2d(16), PReLU(16));
         down1 = new DownBlock(16, 16);

@@ -8,7 +8,7 @@ namespace VAEase.Networks;
 /// sub-pixel convolution: a 3x3 conv (padding 1) of the un-upsampled input to 4 x out channels, then
 /// pixel_shuffle(2). Same parameters as the transposed conv — <c>weight</c> [in, out, 4, 4] and <c>bias</c> [out],
 /// initialised by it — so checkpoints, parameter counts and the model's math stay those of the transposed conv;
-/// only the kernels differ. Why: with oneDNN off (<see cref="ConvolutionBackend"/>) libtorch's transposed conv
+/// only the kernels differ. Why: on libtorch's native kernels (<see cref="ConvolutionBackend"/>) the transposed conv
 /// backward is its slowest convolution; the plain conv at the lower resolution does the same work much faster
 /// (docs/performance.md, "(c) conv-mnist").</summary>
 /// <remarks>Output pixel (2m + ry, 2n + rx) of the transposed conv reads input rows m - 1, m (ry = 0; taps ky 3, 1)

@@ -14,5 +14,6 @@ public static class Versions
         ["dotnet"] = RuntimeInformation.FrameworkDescription,
         ["os"] = RuntimeInformation.OSDescription,
         ["threads"] = TorchSharp.torch.get_num_threads().ToString(),
+        ["conv_backend"] = Networks.ConvolutionBackend.Current,
     };
 }
