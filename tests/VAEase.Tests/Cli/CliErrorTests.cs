@@ -22,6 +22,16 @@ public sealed class CliErrorTests
     }
 
     [Fact]
+    public void A_bad_conv_backend_setting_gives_one_line_exit_code_2_and_no_output_folder()
+    {
+        string dir = TrainingFixture.TempDir();
+        var environment = new Dictionary<string, string> { [VAEase.Networks.ConvolutionBackend.OverrideVariable] = "fast" };
+        CliProcess.AssertUsageError(CliProcess.Run(environment, "train", "--out", dir, "--model", "vaease", "--data", "linear:d=784,dims=2,n=64",
+            "--encoder", "residual-conv", "--decoder", "residual-conv", "--epochs", "1"), "VAEASE_CONV_BACKEND must be auto, onednn or native, not 'fast'");
+        Assert.False(Directory.Exists(dir), "the output folder was created");
+    }
+
+    [Fact]
     public void Train_without_out_is_a_usage_error()
     {
         CliProcess.AssertUsageError(CliProcess.Run("train", "--model", "vaease", "--data", "demo-linear"), "--out");
