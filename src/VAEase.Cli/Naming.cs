@@ -10,7 +10,7 @@ public static class Naming
     {
         ["Latent"] = "--latent", ["Epochs"] = "--epochs", ["BatchSize"] = "--batch", ["LearningRate"] = "--lr",
         ["Seed"] = "--seed", ["TopK"] = "--topk", ["L1"] = "--l1", ["L2"] = "--l2", ["LogEps"] = "--log-eps",
-        ["RestartPeriod"] = "--t0", ["CheckpointEvery"] = "--checkpoint-every", ["LogGammaInit"] = "--log-gamma-init", ["MatmulPrecision"] = "--precision",
+        ["RestartPeriod"] = "--t0", ["CheckpointEvery"] = "--checkpoint-every", ["LogGammaInit"] = "--log-gamma-init", ["MatmulPrecision"] = "--precision", ["Gamma"] = "--gamma", ["ReopenDeadLatents"] = "--reopen",
         ["InputDim"] = "input dimension", ["Data"] = "--data",
         ["ShuffleBuffer"] = "--shuffle-buffer", ["BlockRows"] = "--stream-block", ["EvalRows"] = "--eval-rows",
     };

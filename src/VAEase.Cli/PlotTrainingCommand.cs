@@ -10,13 +10,13 @@ namespace VAEase.Cli;
 public static class PlotTrainingCommand
 {
     static readonly Option<string> Runs = new("--runs") { Description = "comma-separated run folders (what `vaease train --out` or `reproduce` wrote, e.g. runs/table2/nonlinear/vaease-seed1)", Required = true };
-    static readonly Option<string> Metric = new("--metric") { Description = "loss, error (training squared error), log-gamma (VAE family) or lr", DefaultValueFactory = _ => "log-gamma" };
+    static readonly Option<string> Metric = new("--metric") { Description = "loss, error (training squared error), log-gamma (VAE family), lr, active-dims (mean per sample), dead (latents) or reopened (VAE family)", DefaultValueFactory = _ => "log-gamma" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "the figure, .png or .svg", DefaultValueFactory = _ => "training.png" };
     static readonly Option<string> JsonPath = new("--json") { Description = "also write each run's per-epoch metrics as JSON to this file" };
 
     public static Command Create()
     {
-        var command = new Command("training", "A training metric per epoch (loss, error, log-gamma, lr) of run folders, finished or in progress, one line per run.")
+        var command = new Command("training", "A training metric per epoch (loss, error, log-gamma, lr, active-dims, dead, reopened) of run folders, finished or in progress, one line per run.")
         {
             Runs, Metric, Out, JsonPath,
         };

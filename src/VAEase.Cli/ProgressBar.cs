@@ -28,8 +28,9 @@ public sealed class ProgressBar(string label) : IProgress<TrainProgress>
         const int width = 24;
         int filled = (int)Math.Round(fraction * width);
         string gamma = p.LogGamma is { } g ? $" | log γ {g,7:F3}" : "";
+        string latents = p.Latents is { } l ? $" | AD {l.ActiveDims,5:F1} dead {l.Dead}" + (l.Reopened > 0 ? $" reopened {l.Reopened}" : "") : "";
         string line = $"{label} epoch {p.Epoch}/{p.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {fraction,6:P1} " +
-                      $"| {stepsPerSecond * p.BatchSize,8:F0} samples/s | loss {p.Loss,10:G4}{gamma} | lr {p.LearningRate:0.0e0} | ETA {eta:hh\\:mm\\:ss}";
+                      $"| {stepsPerSecond * p.BatchSize,8:F0} samples/s | loss {p.Loss,10:G4}{gamma}{latents} | lr {p.LearningRate:0.0e0} | ETA {eta:hh\\:mm\\:ss}";
         if (live) Console.Error.Write($"\r{line}\u001b[K{(last ? "\n" : "")}");
         else Console.Error.WriteLine(line);
     }

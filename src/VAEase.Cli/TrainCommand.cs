@@ -15,7 +15,8 @@ public static class TrainCommand
     static readonly Option<string> Data = new("--data", "-d") { Description = "data spec, e.g. table2-linear or linear:d=40,dims=4+4+4,n=500000 (see `vaease demo --help` for all)" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "output folder: config.json, model.safetensors, metrics.json, checkpoints", Required = true };
     internal static readonly Option<int?> Latent = new("--latent") { Description = "latent dimension kappa (recipe: 20 linear, 60 mlp)" };
-    static readonly Option<int?> Epochs = new("--epochs") { Description = "epochs (recipe: 150 linear, 310 mlp)" };
+    static readonly Option<string> Epochs = new("--epochs") { Description = "epochs (recipe: 150 linear, 310 mlp), or auto: train at the peak rate until active dims, dead latents and gamma stop changing, then cool down and stop (capped by --max-epochs)" };
+    static readonly Option<int?> MaxEpochs = new("--max-epochs") { Description = "--epochs auto: the most epochs it may take (default: the recipe's epochs)" };
     static readonly Option<int?> Batch = new("--batch") { Description = "batch size (recipe: 1024)" };
     static readonly Option<double?> Lr = new("--lr") { Description = "peak learning rate (recipe: 0.01 VAE family / 0.002 SAEs on linear, 0.005 on mlp)" };
     static readonly Option<long?> Seed = new("--seed") { Description = "seed of initialisation, split, batch order and noise (default 1)" };
@@ -24,7 +25,9 @@ public static class TrainCommand
     static readonly Option<string> Encoder = new("--encoder") { Description = "linear | swish-mlp | residual-mlp | one-layer | residual-conv" };
     static readonly Option<string> Decoder = new("--decoder") { Description = "linear | mlp | residual-mlp | residual-conv" };
     static readonly Option<string> VarianceBoundOption = new("--variance-bound") { Description = "VAE family: softplus (default; smooth) | clamp (the authors' min(raw, 0))" };
-    static readonly Option<double?> LogGammaInit = new("--log-gamma-init") { Description = "VAE family: initial log gamma (default -0.5)" };
+    static readonly Option<double?> LogGammaInit = new("--log-gamma-init") { Description = "VAE family with --gamma learned: initial log gamma (recipe: -0.5 synthetic, -7 images, -10 llm-act, -15 embeddings)" };
+    internal static readonly Option<string> GammaOption = new("--gamma") { Description = "VAE family: anchored (recipe; learned, started at e^-2 times the data variance per coordinate and kept at least e^-2 times its optimum SSE/d: no initial value) | learned (the authors: started at --log-gamma-init)" };
+    internal static readonly Option<bool?> Reopen = new("--reopen") { Description = "VAE family: put latents that sit at the prior on every input back on trial during the first 3/4 of the run (recipe: true for the VAE family)" };
     static readonly Option<double?> L1 = new("--l1") { Description = "SAE-l1/log: sparsity penalty weight lambda1" };
     static readonly Option<double?> L2 = new("--l2") { Description = "SAE-l1/log: decoder weight penalty lambda2" };
     static readonly Option<double?> LogEps = new("--log-eps") { Description = "SAE-log: eps in log(|z| + eps) (default 1e-4)" };
@@ -45,8 +48,8 @@ public static class TrainCommand
     {
         var command = new Command("train", "Train one model and save it (config.json + model.safetensors + metrics.json).")
         {
-            Model, Data, Out, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Resume, Encoder, Decoder, VarianceBoundOption,
-            LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, Precision, CheckpointEvery, Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize,
+            Model, Data, Out, Latent, Epochs, MaxEpochs, Batch, Lr, Seed, ConfigFile, Resume, Encoder, Decoder, VarianceBoundOption,
+            LogGammaInit, GammaOption, Reopen, L1, L2, LogEps, TopK, T0, AlignRestarts, Precision, CheckpointEvery, Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize,
             DeviceOption, Threads,
         };
         command.SetAction(parse => Cli.WithCancellation(token => Run(parse, token)));
@@ -73,13 +76,14 @@ public static class TrainCommand
             string normalized = run.Normalize == NormalizeMode.None ? "" : $", normalised ({Json.Name(run.Normalize)})";
             string precision = run.Training.MatmulPrecision == MatmulPrecision.Float32 ? "" : $", {Json.Name(run.Training.MatmulPrecision)} products";
             Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {data.TestCount} test samples{streamed}{normalized}, d = {train.Dim}, kappa = {run.Model.Latent}, " +
-                                    $"{run.Training.Epochs} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps, {TorchSharp.torch.get_num_threads()} threads{precision}");
+                                    $"{(run.Training.StopWhenSettled ? $"until settled (at most {run.Training.Epochs})" : run.Training.Epochs)} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps, {TorchSharp.torch.get_num_threads()} threads{precision}");
             TrainResult result = Trainer.Train(run, train, outDir, new TrainOptions
             {
                 Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token,
             });
             using var model = result.Model;
             EvalReport report = Evaluator.Evaluate(model, data.Test(), device: device);
+            if (result.Stopped is { } why) Console.WriteLine($"stopped after {result.History.Count} epochs: {why}");
             Console.WriteLine($"trained {label} in {result.Seconds:F1} s; test split: RE {report.Re:G4}, mean active dims {report.MeanActiveDims:F2}" +
                               (report.ActiveDimsPerGroup is { } g ? $", per group {string.Join("/", g.Values)}" : ""));
             Console.WriteLine($"saved to {outDir} (evaluate with: vaease eval --model {outDir})");
@@ -89,7 +93,7 @@ public static class TrainCommand
 
     private static RunConfig ResumedConfig(ParseResult parse, string outDir)
     {
-        Option[] configOptions = [Model, Data, Latent, Epochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, L1, L2, LogEps, TopK, T0, AlignRestarts, Precision, CheckpointEvery,
+        Option[] configOptions = [Model, Data, Latent, Epochs, MaxEpochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, GammaOption, Reopen, L1, L2, LogEps, TopK, T0, AlignRestarts, Precision, CheckpointEvery,
             Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize];
         if (configOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
             throw new VAEaseException($"--resume continues with {Path.Combine(outDir, ModelStore.ConfigFile)}; {given.Name} cannot change it");
@@ -117,15 +121,18 @@ public static class TrainCommand
             Decoder = parse.GetValue(Decoder) is { } d ? Naming.Parse<DecoderKind>(d, "decoder") : m.Decoder,
             VarianceBound = parse.GetValue(VarianceBoundOption) is { } vb ? Naming.Parse<VarianceBound>(vb, "variance bound") : m.VarianceBound,
             LogGammaInit = parse.GetValue(LogGammaInit) ?? m.LogGammaInit,
+            Gamma = parse.GetValue(GammaOption) is { } gm ? Naming.Parse<GammaMode>(gm, "gamma mode") : m.Gamma,
             L1 = parse.GetValue(L1) ?? m.L1,
             L2 = parse.GetValue(L2) ?? m.L2,
             LogEps = parse.GetValue(LogEps) ?? m.LogEps,
             TopK = parse.GetValue(TopK) ?? m.TopK,
         };
         TrainConfig t = run.Training;
+        var (epochs, auto) = EpochsOf(parse, t);
         t = t with
         {
-            Epochs = parse.GetValue(Epochs) ?? t.Epochs,
+            Epochs = epochs,
+            StopWhenSettled = auto,
             BatchSize = parse.GetValue(Batch) ?? t.BatchSize,
             LearningRate = parse.GetValue(Lr) ?? t.LearningRate,
             Seed = parse.GetValue(Seed) ?? t.Seed,
@@ -133,9 +140,21 @@ public static class TrainCommand
             AlignRestarts = parse.GetValue(AlignRestarts) ?? t.AlignRestarts,
             CheckpointEvery = parse.GetValue(CheckpointEvery) ?? t.CheckpointEvery,
             MatmulPrecision = PrecisionOf(parse) ?? t.MatmulPrecision,
+            ReopenDeadLatents = parse.GetValue(Reopen) ?? t.ReopenDeadLatents,
         };
         NormalizeMode normalize = parse.GetValue(Normalize) is { } n ? Naming.Parse<NormalizeMode>(n, "normalisation") : run.Normalize;
         return run with { Model = m, Training = t, Stream = StreamOptions(parse, run.Stream), Normalize = normalize }; // validated once the data has set the input dimension
+    }
+
+    /// <summary>--epochs N, or auto (with --max-epochs as the cap); --max-epochs only with auto.</summary>
+    private static (int Epochs, bool Auto) EpochsOf(ParseResult parse, TrainConfig defaults)
+    {
+        string? text = parse.GetValue(Epochs);
+        int? max = parse.GetValue(MaxEpochs);
+        if (text == "auto") return (max ?? defaults.Epochs, true);
+        if (max is not null) throw new VAEaseException("--max-epochs applies to --epochs auto");
+        if (text is null) return (defaults.Epochs, defaults.StopWhenSettled);
+        return int.TryParse(text, out int n) ? (n, false) : throw new VAEaseException($"--epochs must be a whole number or auto, not '{text}'");
     }
 
     /// <summary>The --precision given, if any.</summary>

@@ -80,12 +80,15 @@ public static class Figures
             .Where(r => r.Epochs.Any(e => e.Value(metric) is not null))
             .Select(r => new Series(r.Finished ? r.Dir : $"{r.Dir} (in progress)",
                 [.. r.Epochs.Select(e => (double)e.Epoch)], [.. r.Epochs.Select(e => e.Value(metric) ?? double.NaN)]))];
-        if (series.Count == 0) throw new VAEaseException($"none of the runs records {Json.Name(metric)} (log gamma exists for the VAE family only)");
+        if (series.Count == 0) throw new VAEaseException($"none of the runs records {Json.Name(metric)} (log gamma and reopened latents exist for the VAE family only; active dims and dead latents for runs trained since 2026-12-07)");
         string y = metric switch
         {
             TrainingMetric.Loss => "training loss (mean over the epoch)",
             TrainingMetric.Error => "training squared error per sample (sampled code)",
             TrainingMetric.LogGamma => "log gamma (decoder variance) at the epoch's end",
+            TrainingMetric.ActiveDims => "mean active dims per sample (probe rows, epoch's end)",
+            TrainingMetric.DeadLatents => "dead latents (off on every probe row, epoch's end)",
+            TrainingMetric.Reopened => "dead latents reopened at the epoch's end",
             _ => "learning rate at the epoch's end",
         };
         LinePlot.Save(path, series, new ChartLabels($"training: {Json.Name(metric)} per epoch", "epoch", y),

@@ -25,8 +25,7 @@ public static class GanRun
         using Tensor x = data.X.slice(0, 0, Math.Min(config.Rows ?? data.Count, data.Count), 1);
         double min = x.min().item<float>(), max = x.max().item<float>();
         if (min < 0 || max > 1) throw new VAEaseException($"{data.Name}: the GAN trains on values in [0, 1], found [{min}, {max}]");
-        manual_seed(config.Seed);
-        using var gan = new Gan(config, options.Device);
+        using var gan = ModelFactory.Seeded(config.Seed, () => new Gan(config, options.Device));
         var schedule = new LoopSchedule(config.Epochs, config.BatchSize, (_, _) => config.LearningRate, config.Seed, config.CheckpointEvery);
         return EpochLoop.TrainInto(outDir, ConfigFile, config, gan, x, schedule, options,
             h => new { h.Epoch, h.Step, generatorLoss = h.Loss, discriminatorLoss = h.SquaredError, h.Seconds });

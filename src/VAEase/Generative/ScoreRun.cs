@@ -1,3 +1,4 @@
+using VAEase.Models;
 using TorchSharp;
 using VAEase.Data;
 using VAEase.IO;
@@ -24,8 +25,7 @@ public static class ScoreRun
     {
         config.Validate();
         if (data.Dim != config.InputDim) throw new VAEaseException($"the score model expects d = {config.InputDim} but {data.Name} has d = {data.Dim}");
-        manual_seed(config.Seed);
-        using var model = new ScoreModel(config, options.Device);
+        using var model = ModelFactory.Seeded(config.Seed, () => new ScoreModel(config, options.Device));
         long steps = (long)Trainer.BatchesPerEpoch(data.Count, config.BatchSize) * config.Epochs;
         var schedule = new LoopSchedule(config.Epochs, config.BatchSize,
             (step, total) => LearningRateSchedule.CosineWarmRestarts(step, config.LearningRate, total, 1, 0), config.Seed, config.CheckpointEvery);

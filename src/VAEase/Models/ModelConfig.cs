@@ -20,8 +20,12 @@ public sealed record ModelConfig
     /// <summary>Decoder architecture.</summary>
     public DecoderKind Decoder { get; init; } = DecoderKind.Linear;
 
-    /// <summary>VAE family: initial log(gamma) of the learned decoder variance (spec §1; -0.5 for synthetic linear).</summary>
+    /// <summary>VAE family: initial log(gamma) of the learned decoder variance (spec §1; -0.5 for synthetic linear).
+    /// Used only with <see cref="GammaMode.Learned"/>.</summary>
     public double LogGammaInit { get; init; } = -0.5;
+
+    /// <summary>VAE family: gamma learned from <see cref="LogGammaInit"/> (the authors) or profiled out (no initial value).</summary>
+    public GammaMode Gamma { get; init; } = GammaMode.Learned;
 
     /// <summary>VAE family, MLP encoders: how log sigma^2 is kept &lt;= 0 (see <see cref="Models.VarianceBound"/>).</summary>
     public VarianceBound VarianceBound { get; init; } = VarianceBound.Softplus;
@@ -48,6 +52,7 @@ public sealed record ModelConfig
         if (!Enum.IsDefined(Kind)) throw new ArgumentException($"unknown model kind {Kind}", nameof(Kind));
         if (!Enum.IsDefined(Encoder)) throw new ArgumentException($"unknown encoder {Encoder}", nameof(Encoder));
         if (!Enum.IsDefined(Decoder)) throw new ArgumentException($"unknown decoder {Decoder}", nameof(Decoder));
+        if (!Enum.IsDefined(Gamma)) throw new ArgumentException($"unknown gamma mode {Gamma}", nameof(Gamma));
         if (!Enum.IsDefined(VarianceBound)) throw new ArgumentException($"unknown variance bound {VarianceBound}", nameof(VarianceBound));
         if (!double.IsFinite(LogGammaInit)) throw new ArgumentException("must be finite", nameof(LogGammaInit));
         if (L1 < 0 || !double.IsFinite(L1)) throw new ArgumentException($"must be finite and >= 0, got {L1}", nameof(L1));

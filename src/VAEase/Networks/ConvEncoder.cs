@@ -39,9 +39,16 @@ public sealed class ConvEncoder : Module<Tensor, Tensor>, IConvCost
     /// <summary>The stem, Conv3x3(1->16) at side^2.</summary>
     public double InputConvMultiplyAdds => side * side * 16 * 9;
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => head.forward(Pooled(x));
+
+    /// <summary>The input of the head's output layer, [n, 32] (what a reopened latent's mean is fitted on).</summary>
+    public Tensor Features(Tensor x)
     {
-        Tensor h = down2.forward(down1.forward(stem.forward(x.view(-1, 1, side, side))));  // [n, 32, side/4, side/4]
-        return head.forward(h.mean([2, 3]));
+        Tensor h = Pooled(x);
+        foreach (var layer in head.children().SkipLast(1)) h = ((Module<Tensor, Tensor>)layer).forward(h);
+        return h;
     }
+
+    /// <summary>Stem and down-blocks, spatially averaged: [n, 32].</summary>
+    private Tensor Pooled(Tensor x) => down2.forward(down1.forward(stem.forward(x.view(-1, 1, side, side)))).mean([2, 3]); // [n, 32, side/4, side/4] -> [n, 32]
 }

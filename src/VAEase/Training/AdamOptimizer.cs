@@ -92,6 +92,24 @@ public sealed class AdamOptimizer : IDisposable
         flat.addcdiv_(m, v.sqrt().mul_(invSqrtBc2).add_(eps), value: stepSize);
     }
 
+    /// <summary>Restarts the moments of the entries of <paramref name="parameter"/> where <paramref name="changed"/> is true,
+    /// after they were set anew (a reopened latent): the first moment becomes 0 and the second the mean of the parameter's
+    /// other entries, so the new entries take steps of the usual size instead of the 1/sqrt(1 - beta2) larger ones a zero
+    /// second moment would give (the bias correction is long spent).</summary>
+    public void Restart(Parameter parameter, Tensor changed)
+    {
+        int i = Array.FindIndex(parameters, p => ReferenceEquals(p, parameter));
+        if (i < 0) throw new ArgumentException("not a parameter of this optimizer", nameof(parameter));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor mi = Slice(m, i), vi = Slice(v, i), kept = changed.logical_not();
+        long others = kept.sum().item<long>();
+        double typical = others > 0 ? vi.masked_select(kept).mean().item<float>() : 0;
+        using Scalar zero = 0.0.ToScalar(), second = typical.ToScalar();
+        mi.masked_fill_(changed, zero);
+        vi.masked_fill_(changed, second);
+    }
+
     /// <summary>Saves the moments and the step count (safetensors: m, v, step).</summary>
     public void Save(string path)
     {

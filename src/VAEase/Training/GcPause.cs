@@ -25,8 +25,17 @@ public static class GcPause
     /// short of a full blocking collection, it does nothing (and the next step tries again).</summary>
     public static void Ensure()
     {
-        if (!Active) GC.TryStartNoGCRegion(Budget, disallowFullBlockingGC: true);
+        lock (Gate)
+        {
+            if (Active) return;
+            // The region is process-wide: another thread's training (two in one process, as in parallel tests) may have
+            // entered it between the check and here, which the runtime reports as an InvalidOperationException.
+            try { GC.TryStartNoGCRegion(Budget, disallowFullBlockingGC: true); }
+            catch (InvalidOperationException) { }
+        }
     }
+
+    private static readonly object Gate = new();
 
     /// <summary>A scope for a training loop that calls <see cref="Ensure"/> per step: disposing it releases the region.</summary>
     public static Scope Hold() => new();
@@ -41,6 +50,11 @@ public static class GcPause
     public static void Release()
     {
         // The region has already ended if the budget ran out or something called GC.Collect.
-        if (Active) GC.EndNoGCRegion();
+        lock (Gate)
+        {
+            if (!Active) return;
+            try { GC.EndNoGCRegion(); }
+            catch (InvalidOperationException) { }
+        }
     }
 }

@@ -108,15 +108,23 @@ public static class Recipes
     private static RunConfig OneCycleIf(bool oneCycle, RunConfig run) =>
         oneCycle ? run with { Training = run.Training with { RestartPeriod = 0 } } : run;
 
+    /// <summary>The recipe's config. For the VAE family, our training procedure on top of the authors' (docs/findings.md
+    /// §10): gamma anchored to its optimum (a start below e^-2 SSE/d no longer matters) and dead latents reopened on the
+    /// residual (a latent at the prior cannot come back by itself). `--gamma learned --reopen false` gives the authors'.</summary>
     private static RunConfig Recipe(ModelKind kind, string data, int inputDim, int kappa, EncoderKind encoder, DecoderKind decoder,
-        double l1, double l2, int topK, int epochs, int batch, double lr, double logGammaInit = -0.5, double logEps = 1e-4) => new()
+        double l1, double l2, int topK, int epochs, int batch, double lr, double logGammaInit = -0.5, double logEps = 1e-4)
     {
-        Data = data,
-        Model = new ModelConfig
+        bool variational = kind is ModelKind.VAEase or ModelKind.Vae;
+        return new()
         {
-            Kind = kind, InputDim = inputDim, Latent = kappa, Encoder = encoder, Decoder = decoder,
-            LogGammaInit = logGammaInit, L1 = l1, L2 = l2, LogEps = logEps, TopK = Math.Min(topK, kappa),
-        },
-        Training = new TrainConfig { Epochs = epochs, BatchSize = batch, LearningRate = lr, RestartPeriod = 10 },
-    };
+            Data = data,
+            Model = new ModelConfig
+            {
+                Kind = kind, InputDim = inputDim, Latent = kappa, Encoder = encoder, Decoder = decoder,
+                LogGammaInit = logGammaInit, Gamma = variational ? GammaMode.Anchored : GammaMode.Learned,
+                L1 = l1, L2 = l2, LogEps = logEps, TopK = Math.Min(topK, kappa),
+            },
+            Training = new TrainConfig { Epochs = epochs, BatchSize = batch, LearningRate = lr, RestartPeriod = 10, ReopenDeadLatents = variational },
+        };
+    }
 }

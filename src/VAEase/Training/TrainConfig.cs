@@ -5,8 +5,12 @@ namespace VAEase.Training;
 /// <summary>The optimisation recipe (spec §2). Immutable: derive with `with`.</summary>
 public sealed record TrainConfig
 {
-    /// <summary>Passes over the training split.</summary>
+    /// <summary>Passes over the training split (with <see cref="StopWhenSettled"/>: the most it may take).</summary>
     public int Epochs { get; init; } = 150;
+
+    /// <summary>`--epochs auto`: train at the peak learning rate until the active dims, dead latents and gamma have stopped
+    /// changing, then cool down and stop (<see cref="SettleRule"/>); the cosine schedule options are then unused.</summary>
+    public bool StopWhenSettled { get; init; }
 
     /// <summary>Samples per optimiser step.</summary>
     public int BatchSize { get; init; } = 1024;
@@ -41,6 +45,18 @@ public sealed record TrainConfig
     /// <summary>The linear layers' products while training: fp32, or bf16 (mixed precision; evaluation stays fp32).</summary>
     public MatmulPrecision MatmulPrecision { get; init; } = MatmulPrecision.Float32;
 
+    /// <summary>VAE family: put latents that sit at the prior on every input back on trial during the run (see
+    /// <see cref="LatentMonitor"/>; docs/findings.md §10). A latent at the prior gets no gradient back, so without this the
+    /// count is fixed by which latents survive the first epochs.</summary>
+    public bool ReopenDeadLatents { get; init; }
+
+    /// <summary>Optimiser steps at least between two reopenings (checked at epoch ends): time for a reopened latent to
+    /// show whether it pays.</summary>
+    public int ReopenEvery { get; init; } = 500;
+
+    /// <summary>Reopen only in this first fraction of the run, so the last reopened latents can still settle.</summary>
+    public double ReopenUntil { get; init; } = 0.75;
+
     /// <summary>Throws ArgumentException naming the first invalid field.</summary>
     public TrainConfig Validate()
     {
@@ -51,6 +67,8 @@ public sealed record TrainConfig
         if (RestartMultiplier < 1) throw new ArgumentException($"must be >= 1, got {RestartMultiplier}", nameof(RestartMultiplier));
         if (MinLearningRate < 0 || MinLearningRate > LearningRate) throw new ArgumentException($"must be in [0, learning rate], got {MinLearningRate}", nameof(MinLearningRate));
         if (!(TestFraction > 0 && TestFraction < 1)) throw new ArgumentException($"must be in (0, 1), got {TestFraction}", nameof(TestFraction));
+        if (ReopenEvery < 1) throw new ArgumentException($"must be >= 1, got {ReopenEvery}", nameof(ReopenEvery));
+        if (!(ReopenUntil >= 0 && ReopenUntil <= 1)) throw new ArgumentException($"must be in [0, 1], got {ReopenUntil}", nameof(ReopenUntil));
         if (CheckpointEvery < 0) throw new ArgumentException($"must be >= 0, got {CheckpointEvery}", nameof(CheckpointEvery));
         return this;
     }

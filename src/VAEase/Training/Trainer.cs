@@ -24,7 +24,11 @@ public sealed record TrainOptions
 }
 
 /// <summary>The result of a finished training run.</summary>
-public sealed record TrainResult(SparseAutoencoder Model, IReadOnlyList<EpochMetrics> History, double Seconds);
+/// <param name="Model">The trained model (in eval mode).</param>
+/// <param name="History">Per-epoch metrics.</param>
+/// <param name="Seconds">Training wall time, over all sessions of a resumed run.</param>
+/// <param name="Stopped">With <see cref="TrainConfig.StopWhenSettled"/>: why the run stopped where it did (<see cref="SettleRule"/>).</param>
+public sealed record TrainResult(SparseAutoencoder Model, IReadOnlyList<EpochMetrics> History, double Seconds, string? Stopped = null);
 
 /// <summary>Adam + cosine annealing with warm restarts stepped every batch (spec §2), with atomic
 /// checkpoints and exact resume. Writes DIR/config.json first, then DIR/model.safetensors and
@@ -49,8 +53,7 @@ public static class Trainer
         Directory.CreateDirectory(outDir);
         Json.Write(Path.Combine(outDir, ModelStore.ConfigFile), run);
 
-        manual_seed(cfg.Seed);
-        SparseAutoencoder model = ModelFactory.Create(run.Model);
+        SparseAutoencoder model = ModelFactory.Create(run.Model, cfg.Seed);
         model.UseMatmulPrecision(cfg.MatmulPrecision);
         model.to(options.Device);
         using var noise = new Generator((ulong)cfg.Seed + 1, options.Device);
@@ -65,17 +68,22 @@ public static class Trainer
             noise.set_state(noiseState);
         }
 
+        using LatentMonitor monitor = LatentMonitor.Create(train, cfg, options.Device);
+        LatentCheck? latents = null;
+        if (state.Step == 0) monitor.StartGamma(model);
         int batchesPerEpoch = BatchesPerEpoch(train.Count, cfg.BatchSize);
-        long totalSteps = (long)batchesPerEpoch * cfg.Epochs;
         var history = new List<EpochMetrics>(state.History);
+        SettlePlan? plan = cfg.StopWhenSettled ? SettleRule.Plan(history, cfg.Epochs, batchesPerEpoch) : null;
+        int Epochs() => plan?.End ?? cfg.Epochs;
         var clock = Stopwatch.StartNew();
         double secondsBefore = history.Sum(h => h.Seconds) + state.EpochSeconds;
         long step = state.Step;
         model.train();
         using GcPause.Scope gcPause = GcPause.Hold();
 
-        for (int epoch = state.Epoch; epoch < cfg.Epochs; epoch++)
+        for (int epoch = state.Epoch; epoch < Epochs(); epoch++)
         {
+            long totalSteps = (long)batchesPerEpoch * Epochs();
             bool resumingThisEpoch = epoch == state.Epoch;
             double lossSum = resumingThisEpoch ? state.EpochLossSum : 0, errorSum = resumingThisEpoch ? state.EpochErrorSum : 0;
             double epochSecondsBefore = resumingThisEpoch ? state.EpochSeconds : 0;
@@ -88,14 +96,15 @@ public static class Trainer
                 double loss, error;
                 GcPause.Ensure(); // before the batch is made too: a streamed window is normalised there
                 if (!batches.MoveNext()) break;
-                lr = LearningRateSchedule.At(cfg, step, totalSteps); // after the check: the epoch records its last step's rate
+                lr = plan is null ? LearningRateSchedule.At(cfg, step, totalSteps) // after the check: the epoch records its last step's rate
+                    : SettleRule.LearningRate(cfg, plan, epoch, step, batchesPerEpoch);
                 using (Tensor x = batches.Current) (loss, error) = Step(model, optimizer, lr, x, options.Device);
                 lossSum += loss;
                 errorSum += error;
                 step++;
                 done++;
-                options.Progress?.Report(new TrainProgress(epoch + 1, cfg.Epochs, step, totalSteps, loss, model.LogGamma,
-                    cfg.BatchSize, lr));
+                options.Progress?.Report(new TrainProgress(epoch + 1, Epochs(), step, totalSteps, loss, model.LogGamma,
+                    cfg.BatchSize, lr, latents ?? LatentsOf(history)));
 
                 bool cancelled = options.Cancellation.IsCancellationRequested;
                 if (done < batchesPerEpoch && (cancelled || (cfg.CheckpointEvery > 0 && step % cfg.CheckpointEvery == 0)))
@@ -108,9 +117,14 @@ public static class Trainer
                 if (cancelled && done < batchesPerEpoch) options.Cancellation.ThrowIfCancellationRequested();
             }
             if (done != batchesPerEpoch) throw new InvalidOperationException($"the batch source served {done} of {batchesPerEpoch} batches in epoch {epoch + 1}");
+            bool reopen = plan is null ? LatentMonitor.ReopensAt(cfg, step - batchesPerEpoch, step, totalSteps)
+                : plan.CooldownStart is null && LatentMonitor.ReopensAt(cfg with { ReopenUntil = 1 }, step - batchesPerEpoch, step, totalSteps);
+            latents = monitor.Check(model, optimizer, reopen);
             history.Add(new EpochMetrics(epoch + 1, step, lossSum / batchesPerEpoch, errorSum / batchesPerEpoch, model.LogGamma, lr,
-                epochSecondsBefore + epochClock.Elapsed.TotalSeconds));
-            if (epoch + 1 < cfg.Epochs)
+                epochSecondsBefore + epochClock.Elapsed.TotalSeconds, latents.ActiveDims, latents.Dead,
+                model.Config.IsVariational && cfg.ReopenDeadLatents ? latents.Reopened : null));
+            if (plan is not null) plan = SettleRule.Plan(history, cfg.Epochs, batchesPerEpoch);
+            if (epoch + 1 < Epochs())
                 Checkpoint.Save(outDir, model, optimizer, new CheckpointState { Step = step, Epoch = epoch + 1, NoiseState = NoiseState(noise), History = history });
             options.Cancellation.ThrowIfCancellationRequested();
         }
@@ -118,10 +132,18 @@ public static class Trainer
         model.eval();
         double seconds = secondsBefore + clock.Elapsed.TotalSeconds;
         ModelStore.SaveWeights(Path.Combine(outDir, ModelStore.WeightsFile), model);
-        Json.Write(Path.Combine(outDir, MetricsFile), new { config = run, versions = Versions.All, steps = step, seconds, peak_rss_bytes = ProcessMemory.PeakRssBytes(), epochs = history });
+        Json.Write(Path.Combine(outDir, MetricsFile), new
+        {
+            config = run, versions = Versions.All, steps = step, seconds, peak_rss_bytes = ProcessMemory.PeakRssBytes(),
+            stopped = plan?.Reason ?? $"the configured {cfg.Epochs} epochs", cooldown_from_epoch = plan?.CooldownStart, epochs = history,
+        });
         Checkpoint.Delete(outDir);
-        return new TrainResult(model, history, seconds);
+        return new TrainResult(model, history, seconds, plan?.Reason);
     }
+
+    /// <summary>The last finished epoch's latent check (a resumed run's progress shows it before its first epoch ends).</summary>
+    private static LatentCheck? LatentsOf(List<EpochMetrics> history) =>
+        history.Count > 0 && history[^1] is { ActiveDims: { } active, DeadLatents: { } dead } last ? new LatentCheck(active, dead, last.Reopened ?? 0) : null;
 
     /// <summary>Batches per epoch; the last partial batch is kept unless it has a single sample
     /// (batch norm cannot train on one).</summary>

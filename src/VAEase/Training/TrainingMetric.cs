@@ -13,4 +13,10 @@ public enum TrainingMetric
     LogGamma,
     /// <summary>Learning rate of the epoch's last step.</summary>
     [JsonStringEnumMemberName("lr")] LearningRate,
+    /// <summary>Mean per-sample active dims on the probe rows at the epoch's end.</summary>
+    ActiveDims,
+    /// <summary>Latents off on every probe row at the epoch's end.</summary>
+    [JsonStringEnumMemberName("dead")] DeadLatents,
+    /// <summary>Dead latents reopened at the epoch's end (VAE family).</summary>
+    Reopened,
 }

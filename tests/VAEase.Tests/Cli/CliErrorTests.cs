@@ -13,6 +13,8 @@ public sealed class CliErrorTests
     [InlineData("file not found", "--model", "vaease", "--config", "/nonexistent/config.json")]
     [InlineData("unknown variance bound", "--model", "vae", "--data", "demo-linear", "--variance-bound", "hard")]
     [InlineData("--epochs", "--model", "vaease", "--data", "demo-linear", "--epochs", "many")]
+    [InlineData("--max-epochs applies to --epochs auto", "--model", "vaease", "--data", "demo-linear", "--epochs", "5", "--max-epochs", "9")]
+    [InlineData("unknown gamma mode 'fixed' (expected one of: learned, anchored)", "--model", "vaease", "--data", "demo-linear", "--gamma", "fixed")]
     [InlineData("unknown precision 'fp16' (expected one of: fp32, bf16)", "--model", "vaease", "--data", "demo-linear", "--precision", "fp16")]
     public void Bad_train_input_gives_one_line_exit_code_2_and_no_output_folder(string expected, params string[] args)
     {

@@ -6,6 +6,30 @@ namespace VAEase.Tests.Cli;
 public sealed class CliRoundTripTests
 {
     [Fact]
+    public void Train_with_epochs_auto_says_why_it_stopped_and_records_it_with_the_per_epoch_latents()
+    {
+        string dir = TrainingFixture.TempDir();
+        try
+        {
+            var train = CliProcess.Run("train", "--model", "vaease", "--data", "linear:d=8,dims=2+3,n=3000,seed=4", "--out", dir, "--epochs", "auto", "--max-epochs", "5", "--latent", "8");
+            Assert.True(train.ExitCode == 0, train.Stderr);
+            Assert.Contains("stopped after 5 epochs: not settled by epoch 4: cooled down to the cap of 5 epochs", train.Stdout);
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+            Assert.Equal(4, doc.RootElement.GetProperty("cooldown_from_epoch").GetInt32());
+            JsonElement config = doc.RootElement.GetProperty("config");
+            Assert.True(config.GetProperty("training").GetProperty("stop_when_settled").GetBoolean());
+            Assert.Equal("anchored", config.GetProperty("model").GetProperty("gamma").GetString());
+            JsonElement last = doc.RootElement.GetProperty("epochs").EnumerateArray().Last();
+            foreach (string key in new[] { "active_dims", "dead_latents", "reopened" })
+                Assert.True(last.TryGetProperty(key, out JsonElement value) && value.ValueKind == JsonValueKind.Number, $"{key} missing");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Train_then_eval_writes_the_documented_json_and_plot_and_resume_of_a_finished_run_is_refused()
     {
         string dir = TrainingFixture.TempDir(), json = Path.Combine(Path.GetTempPath(), $"vaease-eval-{Guid.NewGuid():N}.json");

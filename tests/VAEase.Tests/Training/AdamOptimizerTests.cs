@@ -94,4 +94,41 @@ public sealed class AdamOptimizerTests
         model.forward(x).sum().backward();
         second.Step(0.1);
     }
+
+    [Fact]
+    public void Restarting_entries_zeroes_their_first_moment_and_gives_them_the_mean_second_moment_of_the_others()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"vaease-adam-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            manual_seed(4);
+            using var model = nn.Linear(3, 2);
+            using var x = randn(5, 3);
+            using var adam = new AdamOptimizer(model.parameters());
+            for (int step = 0; step < 3; step++)
+            {
+                adam.ZeroGrad();
+                model.forward(x).square().sum().backward();
+                adam.Step(0.01);
+            }
+            var weight = model.parameters().First(); // [2, 3], the first 6 entries of the flat buffers
+            adam.Save(path);
+            var before = VAEase.IO.SafeTensors.Read(path);
+            using Tensor row0 = tensor(new[] { true, false }).unsqueeze(1).expand(2, 3).contiguous();
+            adam.Restart(weight, row0);
+            adam.Save(path);
+            var after = VAEase.IO.SafeTensors.Read(path);
+
+            float[] m0 = before["m"].data<float>().ToArray(), v0 = before["v"].data<float>().ToArray();
+            float[] m1 = after["m"].data<float>().ToArray(), v1 = after["v"].data<float>().ToArray();
+            float mean = (v0[3] + v0[4] + v0[5]) / 3;                    // row 1 of the weight, the entries kept
+            for (int i = 0; i < 3; i++) { Assert.Equal(0f, m1[i]); Assert.Equal(mean, v1[i], 1e-6f * mean); }
+            for (int i = 3; i < m0.Length; i++) { Assert.Equal(m0[i], m1[i]); Assert.Equal(v0[i], v1[i]); } // the rest untouched
+            Assert.NotEqual(0f, m0[0]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

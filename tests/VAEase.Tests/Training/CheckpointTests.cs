@@ -48,6 +48,38 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void A_run_that_reopens_latents_resumes_bit_for_bit()
+    {
+        // A learned gamma started at the all-noise level leaves most latents dead early, and reopening brings them back.
+        RunConfig run = TrainingFixture.Run(ModelKind.VAEase, "linear:d=12,dims=2+3,n=10000,seed=3", epochs: 40, latent: 20);
+        run = run with
+        {
+            Model = run.Model with { Gamma = GammaMode.Learned, LogGammaInit = 0 },
+            Training = run.Training with { CheckpointEvery = 50, ReopenEvery = 100 }, // 18 steps per epoch
+        };
+        using Dataset data = DataSpec.Load(run.Data);
+        string whole = TrainingFixture.TempDir(), interrupted = TrainingFixture.TempDir();
+        Directory.CreateDirectory(interrupted);
+        try
+        {
+            TrainResult full = Trainer.Train(run, data, whole, new TrainOptions());
+            using (full.Model) Assert.Contains(full.History, e => e.Reopened > 0);
+            Assert.Throws<IOException>(() => Trainer.Train(run, data, interrupted, new TrainOptions { Progress = new CrashAt(530) }));
+            TrainResult resumed = Trainer.Train(run, data, interrupted, new TrainOptions { Resume = true });
+            using (resumed.Model) Assert.Equal(full.History.Select(e => (e.Reopened, e.DeadLatents, e.ActiveDims)), resumed.History.Select(e => (e.Reopened, e.DeadLatents, e.ActiveDims)));
+            var expected = SafeTensors.Read(Path.Combine(whole, ModelStore.WeightsFile));
+            var actual = SafeTensors.Read(Path.Combine(interrupted, ModelStore.WeightsFile));
+            foreach (var (name, tensor) in expected)
+                Assert.True(tensor.eq(actual[name]).all().item<bool>(), $"{name} differs after resume");
+        }
+        finally
+        {
+            Directory.Delete(whole, recursive: true);
+            Directory.Delete(interrupted, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_cancelled_run_leaves_a_checkpoint_that_resumes()
     {
         RunConfig run = TrainingFixture.Run(ModelKind.Vae, "linear:d=8,dims=2+2,n=5000,seed=2", epochs: 2);
