@@ -13,6 +13,9 @@ public static class Json
         WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        // A null where the type says there cannot be one ({"model": null} in a config file) is a JsonException naming the
+        // property, not a NullReferenceException later.
+        RespectNullableAnnotations = true,
     };
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
@@ -25,6 +28,10 @@ public static class Json
         {
             return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options)
                    ?? throw new VAEaseException($"{path}: empty JSON");
+        }
+        catch (JsonException e) when (e.Message.Contains("doesn't allow setting null values"))
+        {
+            throw new VAEaseException($"{path}: {e.Path?.TrimStart('$', '.')} must not be null", e);
         }
         catch (JsonException e)
         {

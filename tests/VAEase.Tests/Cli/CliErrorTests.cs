@@ -23,6 +23,26 @@ public sealed class CliErrorTests
         Assert.False(Directory.Exists(dir), "the output folder was created");
     }
 
+    [Theory]
+    [InlineData("{\"model\": null}", "model must not be null")]
+    [InlineData("{\"data\": \"demo-linear\", \"training\": null}", "training must not be null")]
+    [InlineData("{\"data\": null, \"model\": {\"kind\": \"vaease\"}}", "data must not be null")]
+    [InlineData("{\"data\": \"demo-linear\", \"model\": {\"kind\": \"vaease\", \"encoder\": null}}", "could not be converted to VAEase.Networks.EncoderKind")]
+    public void A_config_file_with_a_null_section_gives_one_line_exit_code_2_and_no_output_folder(string json, string expected)
+    {
+        string dir = TrainingFixture.TempDir(), config = Path.Combine(Path.GetTempPath(), $"vaease-null-{Guid.NewGuid():N}.json");
+        File.WriteAllText(config, json);
+        try
+        {
+            CliProcess.AssertUsageError(CliProcess.Run("train", "--out", dir, "--config", config, "--model", "vaease", "--data", "demo-linear"), expected);
+            Assert.False(Directory.Exists(dir), "the output folder was created");
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
     [Fact]
     public void A_bad_conv_backend_setting_gives_one_line_exit_code_2_and_no_output_folder()
     {
