@@ -24,7 +24,8 @@ public sealed record ModelConfig
     /// Used only with <see cref="GammaMode.Learned"/>.</summary>
     public double LogGammaInit { get; init; } = -0.5;
 
-    /// <summary>VAE family: gamma learned from <see cref="LogGammaInit"/> (the authors) or profiled out (no initial value).</summary>
+    /// <summary>VAE family: gamma learned from <see cref="LogGammaInit"/> (the authors) or anchored to the data (no initial
+    /// value; see <see cref="GammaMode.Anchored"/>). Configs written before the anchored gamma existed read as learned.</summary>
     public GammaMode Gamma { get; init; } = GammaMode.Learned;
 
     /// <summary>VAE family, MLP encoders: how log sigma^2 is kept &lt;= 0 (see <see cref="Models.VarianceBound"/>).</summary>

@@ -16,7 +16,6 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
     private readonly LinearLayer? logvar_head;
     private readonly Parameter log_gamma;
 
-
     protected VariationalAutoencoder(ModelConfig config) : base(config)
     {
         int kappa = config.Latent;
