@@ -43,6 +43,9 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
         return (halves[0], logVar);
     }
 
+    /// <summary>sigma = exp(log sigma^2 / 2), [n, kappa].</summary>
+    private static Tensor Sigma(Tensor logVar) => (Scalars.Of(0.5) * logVar).exp();
+
     /// <summary>log sigma^2 &lt;= 0 from the encoder's raw output: min(raw, 0) as the authors, whose gradient
     /// vanishes above 0, or the smooth -softplus(-raw) = -relu(-raw) - log1p(exp(-|raw|)), whose gradient never
     /// does (written out so that no Scalar argument is involved, see Scalars).</summary>
@@ -53,7 +56,7 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
     public override LossTerms forward(Tensor x)
     {
         var (mu, logVar) = Posterior(x);
-        Tensor sigma = (Scalars.Of(0.5) * logVar).exp();
+        Tensor sigma = Sigma(logVar);
         Tensor eps = randn(mu.shape, dtype: mu.dtype, device: mu.device, generator: Noise);
         Tensor z = mu + sigma * eps;                                              // one reparameterised sample
         Tensor xHat = decoder.forward(DecoderInput(z, sigma));
@@ -90,7 +93,7 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
     public override Encoding Encode(Tensor x)
     {
         var (mu, logVar) = Posterior(x);
-        return new Encoding(DecoderInput(mu, (Scalars.Of(0.5) * logVar).exp()), -logVar);
+        return new Encoding(DecoderInput(mu, Sigma(logVar)), -logVar);
     }
 
     public override Tensor Decode(Tensor code) => decoder.forward(code);
@@ -118,8 +121,7 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         double gamma = Math.Exp(log_gamma.item<float>());
-        var (mu, logVar) = Posterior(probe);
-        Tensor residual = (probe - decoder.forward(DecoderInput(mu, (Scalars.Of(0.5) * logVar).exp()))).to_type(ScalarType.Float64); // [p, d]
+        Tensor residual = (probe - Reconstruct(probe)).to_type(ScalarType.Float64); // [p, d]
         long p = residual.shape[0];
         var (values, vectors) = linalg.eigh(residual.t().matmul(residual) / Scalars.Of(p)); // ascending
         int worthy = (int)values.gt(Scalars.Of(gamma)).sum().item<long>();
@@ -161,7 +163,7 @@ public abstract class VariationalAutoencoder : SparseAutoencoder
             // The regression of the residual on each reopened latent's decoder input c_j = g(mu_j + sigma_j eps): the
             // least-squares column in expectation over eps, w_j = r^T E[c_j] / sum (E[c_j]^2 + Var c_j).
             var (newMu, newLogVar) = Posterior(probe);
-            Tensor sigma = (Scalars.Of(0.5) * newLogVar).exp();
+            Tensor sigma = Sigma(newLogVar);
             Tensor mean = DecoderInput(newMu, sigma).index_select(1, index).to_type(ScalarType.Float64);          // [p, count]
             Tensor spread = DecoderInput(newMu + sigma, sigma).index_select(1, index).to_type(ScalarType.Float64) - mean; // one noise std
             decoderColumns = residual.t().matmul(mean) / (mean.square() + spread.square()).sum(dim: 0).clamp_min(Scalars.Of(1e-30));

@@ -69,10 +69,10 @@ public static class Trainer
         }
 
         using LatentMonitor monitor = LatentMonitor.Create(train, cfg, options.Device);
-        LatentCheck? latents = null;
         if (state.Step == 0) monitor.StartGamma(model);
         int batchesPerEpoch = BatchesPerEpoch(train.Count, cfg.BatchSize);
         var history = new List<EpochMetrics>(state.History);
+        LatentCheck? latents = LatentsOf(history); // what the progress shows: the latest epoch-end check (a resumed run's too)
         SettlePlan? plan = cfg.StopWhenSettled ? SettleRule.Plan(history, cfg.Epochs, batchesPerEpoch) : null;
         int Epochs() => plan?.End ?? cfg.Epochs;
         var clock = Stopwatch.StartNew();
@@ -104,7 +104,7 @@ public static class Trainer
                 step++;
                 done++;
                 options.Progress?.Report(new TrainProgress(epoch + 1, Epochs(), step, totalSteps, loss, model.LogGamma,
-                    cfg.BatchSize, lr, latents ?? LatentsOf(history)));
+                    cfg.BatchSize, lr, latents));
 
                 bool cancelled = options.Cancellation.IsCancellationRequested;
                 if (done < batchesPerEpoch && (cancelled || (cfg.CheckpointEvery > 0 && step % cfg.CheckpointEvery == 0)))
@@ -141,7 +141,7 @@ public static class Trainer
         return new TrainResult(model, history, seconds, plan?.Reason);
     }
 
-    /// <summary>The last finished epoch's latent check (a resumed run's progress shows it before its first epoch ends).</summary>
+    /// <summary>The last finished epoch's latent check, if any.</summary>
     private static LatentCheck? LatentsOf(List<EpochMetrics> history) =>
         history.Count > 0 && history[^1] is { ActiveDims: { } active, DeadLatents: { } dead } last ? new LatentCheck(active, dead, last.Reopened ?? 0) : null;
 
