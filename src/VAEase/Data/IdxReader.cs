@@ -114,7 +114,13 @@ public static class IdxReader
             shape[i] = BinaryPrimitives.ReadInt32BigEndian(sizes[(4 * i)..]);
             if (shape[i] <= 0) throw new VAEaseException($"{path}: dimension {i} is {shape[i]} in the IDX header (must be >= 1)");
             total *= shape[i];
-            if (total > int.MaxValue) throw new VAEaseException($"{path}: the IDX header declares more than {int.MaxValue} bytes of data");
+            if (total > Array.MaxLength) throw new VAEaseException($"{path}: the IDX header declares more than {Array.MaxLength} bytes of data");
+        }
+        if (stream is FileStream file) // a plain file's size is known up front: check it before anything is allocated for the data
+        {
+            long actual = file.Length - file.Position;
+            if (actual < total) throw new VAEaseException($"{path}: truncated: the IDX header declares {total} data bytes but the file holds only {actual}");
+            if (actual > total) throw new VAEaseException($"{path}: {actual - total} trailing bytes after the {total} data bytes the IDX header declares");
         }
         return shape;
     }

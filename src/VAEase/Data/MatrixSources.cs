@@ -199,9 +199,6 @@ public static class MatrixSources
         if (entry.Shape.Length != 2) throw new VAEaseException($"{what}: data must be 2-D [n, d], got shape [{string.Join(", ", entry.Shape)}]");
         if (entry.Shape[0] == 0) throw new VAEaseException($"{what}: 0 rows");
         if (entry.Shape[1] == 0 || entry.Shape[1] > int.MaxValue) throw new VAEaseException($"{what}: row length {entry.Shape[1]} is not usable");
-        long expected = entry.Shape[0] * entry.Shape[1] * SafeTensors.Width(entry.DType);
-        if (entry.ByteLength != expected)
-            throw new VAEaseException($"{what}: header/shape mismatch: shape [{string.Join(", ", entry.Shape)}] of {entry.DType} needs {expected} bytes, its data offsets span {entry.ByteLength}");
         return new Part(path, entry.DataStart, entry.DType, entry.Shape[0], (int)entry.Shape[1]);
     }
 
@@ -228,7 +225,8 @@ public static class MatrixSources
         return parts;
     }
 
-    private static (long Rows, int Dim) Shape(IReadOnlyList<Part> parts) => (parts.Sum(p => p.Rows), parts[0].Dim);
+    private static (long Rows, int Dim) Shape(IReadOnlyList<Part> parts) =>
+        (ShapeSize.Sum(parts.Select(p => p.Rows)) ?? throw new VAEaseException($"{parts[0].File}: the shards together have more than {long.MaxValue} rows"), parts[0].Dim);
 
     /// <summary>Fills one [n, d] tensor from the parts in order; <paramref name="source"/> (the file
     /// or folder) is named when the labels do not match.</summary>

@@ -16,6 +16,9 @@ public static class NpyReader
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    /// <summary>The longest header we parse: NumPy's own reader refuses more than 10 000 bytes by default.</summary>
+    private const long MaxHeaderBytes = 1 << 20;
+
     /// <summary>Data dtypes and the element type <see cref="MatrixSources"/> decodes them as.</summary>
     private static readonly Dictionary<string, string> DataTypes = new() { ["<f4"] = "F32", ["<f2"] = "F16", ["<f8"] = "F64" };
 
@@ -44,6 +47,7 @@ public static class NpyReader
         long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(lead[8..]) : got < 12 ? -1 : BinaryPrimitives.ReadUInt32LittleEndian(lead[8..]);
         long dataOffset = (major == 1 ? 10 : 12) + headerLength;
         if (headerLength < 0 || dataOffset > stream.Length) throw new VAEaseException($"{path}: truncated .npy header");
+        if (headerLength > MaxHeaderBytes) throw new VAEaseException($"{path}: .npy header of {headerLength} bytes is implausibly long (NumPy writes under 10 kB)");
         byte[] raw = new byte[headerLength];
         stream.Position = major == 1 ? 10 : 12;
         stream.ReadExactly(raw);
@@ -206,12 +210,8 @@ public static class NpyReader
     /// <summary>The data must be exactly the bytes the shape declares: fewer is truncation, more a shape mismatch.</summary>
     private static void CheckSize(Header h, string path, int width)
     {
-        long expected = width;
-        foreach (long n in h.Shape)
-        {
-            if (n != 0 && expected > long.MaxValue / n) throw new VAEaseException($"{path}: shape {ShapeText(h.Shape)} is too large");
-            expected *= n;
-        }
+        long expected = ShapeSize.Bytes(h.Shape, width)
+            ?? throw new VAEaseException($"{path}: shape {ShapeText(h.Shape)} of '{h.Descr}' has more than {long.MaxValue} bytes");
         long actual = new FileInfo(path).Length - h.DataOffset;
         if (actual < expected) throw new VAEaseException($"{path}: truncated: shape {ShapeText(h.Shape)} of '{h.Descr}' needs {expected} data bytes, the file has {actual}");
         if (actual > expected) throw new VAEaseException($"{path}: header/shape mismatch: shape {ShapeText(h.Shape)} of '{h.Descr}' needs {expected} data bytes, the file has {actual}");
@@ -264,8 +264,9 @@ public static class NpyReader
             {
                 int start = pos;
                 while (pos < text.Length && char.IsAsciiDigit(text[pos])) pos++;
+                if (pos == start) throw Fail("shape entries must be non-negative integers");
                 if (!long.TryParse(text.AsSpan(start, pos - start), NumberStyles.None, CultureInfo.InvariantCulture, out long n))
-                    throw Fail("shape entries must be non-negative integers");
+                    throw Fail($"shape entry {text[start..pos]} exceeds {long.MaxValue}");
                 if (pos < text.Length && text[pos] == 'L') pos++; // Python 2 longs
                 dims.Add(n);
                 if (Peek() == ',') pos++;

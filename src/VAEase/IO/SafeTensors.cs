@@ -31,7 +31,7 @@ public static class SafeTensors
     /// <summary>One tensor of a file written by streaming: its name, dtype as the file names it (F32, I64, I32, ...) and shape.</summary>
     public sealed record Layout(string Name, string DType, long[] Shape)
     {
-        public long ByteLength => Shape.Aggregate((long)Width(DType), (a, b) => a * b);
+        public long ByteLength => ShapeSize.Bytes(Shape, Width(DType)) ?? throw new OverflowException($"safetensors writer: shape of '{Name}' too large");
     }
 
     /// <summary>Writes the header of <paramref name="layout"/>, then lets <paramref name="writeData"/> stream the
@@ -89,43 +89,9 @@ public static class SafeTensors
         return ReadEntry(stream, path, entry);
     }
 
-    /// <summary>The tensors of the file in header order, from the header alone (no data is read).</summary>
-    public static IReadOnlyList<Entry> List(string path)
-    {
-        using var stream = File.OpenRead(CheckExists(path));
-        long fileLength = stream.Length;
-        if (fileLength < 8) throw new VAEaseException($"{path}: not a safetensors file (shorter than its 8-byte header length)");
-        Span<byte> lengthBytes = stackalloc byte[8];
-        stream.ReadExactly(lengthBytes);
-        ulong headerLength = BitConverter.ToUInt64(lengthBytes);
-        if (headerLength > (ulong)(fileLength - 8)) throw new VAEaseException($"{path}: header length {headerLength} exceeds the file size");
-        if (headerLength > int.MaxValue) throw new VAEaseException($"{path}: header length {headerLength} is too large");
-        byte[] json = new byte[headerLength];
-        stream.ReadExactly(json);
-        long dataStart = 8 + (long)headerLength;
-        var entries = new List<Entry>();
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            if (document.RootElement.ValueKind != JsonValueKind.Object) throw new VAEaseException($"{path}: malformed safetensors header (not a JSON object)");
-            foreach (JsonProperty item in document.RootElement.EnumerateObject())
-            {
-                if (item.Name == "__metadata__") continue;
-                string dtype = item.Value.GetProperty("dtype").GetString() ?? "";
-                long[] shape = item.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                long[] offsets = item.Value.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
-                if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > fileLength - dataStart)
-                    throw new VAEaseException($"{path}: tensor '{item.Name}' has data offsets outside the file");
-                if (shape.Any(n => n < 0)) throw new VAEaseException($"{path}: tensor '{item.Name}' has a negative dimension");
-                entries.Add(new Entry(item.Name, dtype, shape, dataStart + offsets[0], offsets[1] - offsets[0]));
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
-        {
-            throw new VAEaseException($"{path}: malformed safetensors header ({e.Message})", e);
-        }
-        return entries;
-    }
+    /// <summary>The tensors of the file in header order, from the header alone (no data is read), every rule of the
+    /// format checked (<see cref="SafeTensorsHeader"/>).</summary>
+    public static IReadOnlyList<Entry> List(string path) => SafeTensorsHeader.Read(CheckExists(path));
 
     /// <summary>Bytes per element of the dtypes we read, 0 for the others.</summary>
     internal static int Width(string dtype) => dtype switch { "F32" => 4, "F64" => 8, "I64" => 8, "I32" => 4, "F16" => 2, "BF16" => 2, _ => 0 };
@@ -158,10 +124,7 @@ public static class SafeTensors
 
     private static Tensor FromBytes(ReadOnlySpan<byte> data, string dtype, long[] shape, string what)
     {
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        int width = Width(dtype);
-        if (width == 0) throw new VAEaseException($"{what}: unsupported dtype {dtype} (expected F32, F64, I64, I32, F16 or BF16)");
-        if (data.Length != count * width) throw new VAEaseException($"{what}: {data.Length} bytes for shape [{string.Join(", ", shape)}] of {dtype}");
+        if (Width(dtype) == 0) throw new VAEaseException($"{what}: unsupported dtype {dtype} (expected F32, F64, I64, I32, F16 or BF16)");
         return dtype switch
         {
             "F32" => tensor(MemoryMarshal.Cast<byte, float>(data).ToArray(), shape),

@@ -92,6 +92,9 @@ public sealed class IdxReaderTests : IDisposable
         { "truncated header", [0, 0, 8, 3, 0, 0, 0, 2, 0, 0], "truncated IDX header" },
         { "truncated data", Idx([2, 2, 3], Pixels[..11]), "truncated: the IDX header declares 12 data bytes but the file holds only 11" },
         { "trailing bytes", Idx([2, 2, 3], [.. Pixels, 1, 2]), "2 trailing bytes after the 12 data bytes" },
+        { "negative dimension", Idx([2, -3, 3], Pixels), "dimension 1 is -3 in the IDX header (must be >= 1)" },
+        { "more than an array", Idx([65536, 65536, 2], Pixels), "the IDX header declares more than 2147483591 bytes of data" },
+        { "millions of images, few bytes", Idx([1_000_000, 28, 28], Pixels), "truncated: the IDX header declares 784000000 data bytes but the file holds only 12" },
     };
 
     [Theory]

@@ -153,6 +153,12 @@ public sealed class NpyReaderTests : IDisposable
         { "nan", Npy(Dict("<f4", "(3, 2)"), Bytes(1f, 2f, 3f, float.NaN, 5f, 6f)), "row 1 has a non-finite value at column 1 (NaN)" },
         { "inf f2", Npy(Dict("<f2", "(3, 2)"), Bytes((Half)1, (Half)2, (Half)3, (Half)4, Half.NegativeInfinity, (Half)6)), "row 2 has a non-finite value at column 0 (-Infinity)" },
         { "f8 overflow", Npy(Dict("<f8", "(1, 2)"), Bytes(1.0, 1e300)), "row 0 has a non-finite value at column 1 (1E+300 overflows float32)" },
+        { "byte count wraps", Npy(Dict("<f4", "(4611686018427387904, 4)"), []), "shape (4611686018427387904, 4) of '<f4' has more than 9223372036854775807 bytes" },
+        { "partial product wraps", Npy(Dict("<f4", "(1099511627776, 2147483647)"), []), "has more than 9223372036854775807 bytes" },
+        { "dim past int64", Npy(Dict("<f4", "(99999999999999999999, 1)"), []), "shape entry 99999999999999999999 exceeds 9223372036854775807" },
+        { "negative dim", Npy(Dict("<f4", "(-2, 3)"), Bytes(Values)), "shape entries must be non-negative integers" },
+        { "huge row length", Npy(Dict("<f4", "(1, 4294967296)"), []), "row length 4294967296 is not usable" },
+        { "huge header", Npy(Dict("<f4", "(1, 1)").PadRight(2_000_000), Bytes(1f), major: 2), "bytes is implausibly long (NumPy writes under 10 kB)" },
     };
 
     [Theory]
@@ -174,6 +180,8 @@ public sealed class NpyReaderTests : IDisposable
         { "2-D labels", Npy(Dict("<i8", "(1, 2)"), Bytes(1L, 2L)), "labels must be a 1-D array [n], got shape (1, 2)" },
         { "short labels", Npy(Dict("<i8", "(3,)"), Bytes(1L, 2L)), "truncated: shape (3,) of '<i8' needs 24 data bytes, the file has 16" },
         { "big-endian labels", Npy(Dict(">i8", "(1,)"), Bytes(1L)), "big-endian dtype '>i8'" },
+        { "labels past memory", Npy(Dict("<i8", "(4611686018427387904,)"), Bytes(1L)), "4611686018427387904 labels are too many to hold in memory" },
+        { "fortran labels", Npy(Dict("<i8", "(1,)", fortran: true), Bytes(1L)), "fortran_order is True" },
     };
 
     [Theory]
