@@ -49,7 +49,8 @@ public static class Cli
         _ => null,
     };
 
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+    /// <summary>The message on one line, with control characters (a path may hold them) escaped.</summary>
+    private static string OneLine(string text) => IO.Printable.Escape(text);
 
     /// <summary>Training options of a command: a progress bar with this label on stderr, Ctrl+C stops at the next step.</summary>
     public static TrainOptions TrainOptions(TorchSharp.torch.Device device, string label, CancellationToken token, bool resume = false) =>

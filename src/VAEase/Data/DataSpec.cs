@@ -278,6 +278,5 @@ public static class DataSpec
     private static VAEaseException Error(string spec, string problem, string example) =>
         new($"data spec '{OneLine(spec)}': {OneLine(problem)} (e.g. '{example}')");
 
-    private static string OneLine(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+    private static string OneLine(string text) => IO.Printable.Escape(text);
 }

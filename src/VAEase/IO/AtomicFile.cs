@@ -23,6 +23,11 @@ public static class AtomicFile
             }
             File.Move(tmp, full, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e.Message.Contains(tmp, StringComparison.Ordinal))
+        {
+            // The message names the temp file, which the user never asked for and which is gone by now.
+            throw new VAEaseException(e.Message.Replace(tmp, path, StringComparison.Ordinal), e);
+        }
         finally
         {
             if (File.Exists(tmp)) File.Delete(tmp);
