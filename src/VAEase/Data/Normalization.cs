@@ -82,15 +82,15 @@ public sealed class Normalization : IDisposable
         if (mode == NormalizeMode.None) return null;
         string path = Path.Combine(dir, File);
         if (!System.IO.File.Exists(path)) throw new VAEaseException($"{dir}: the run normalises its data ({Json.Name(mode)}) but {File} is missing");
-        Dictionary<string, Tensor> saved = SafeTensors.Read(path);
-        using Tensor scale = saved.TryGetValue("scale", out var s) ? s : throw new VAEaseException($"{path}: no tensor 'scale'");
-        Tensor mean = saved.TryGetValue("mean", out var m) ? m : throw new VAEaseException($"{path}: no tensor 'mean'");
-        if (mean.dtype != ScalarType.Float32 || mean.shape.Length != 1 || mean.shape[0] != dim || scale.numel() != 1)
+        Dictionary<string, Tensor> saved = SafeTensors.ReadExpected(path, [new("mean", "F32", [dim]), new("scale", "F32", [1])], $"a {Json.Name(mode)} normalisation of rows of d = {dim}");
+        using Tensor scale = saved["scale"];
+        float s = scale.item<float>();
+        if (!(s > 0))
         {
-            mean.Dispose();
-            throw new VAEaseException($"{path}: expected mean [{dim}] and scale [1] of F32");
+            saved["mean"].Dispose();
+            throw new VAEaseException($"{path}: the scale {s} is not positive");
         }
-        return new Normalization(mode, mean, scale.item<float>(), 0);
+        return new Normalization(mode, saved["mean"], s, 0);
     }
 
     public void Dispose() => Mean.Dispose();

@@ -45,7 +45,7 @@ public static class EpochLoop
         if (options.Resume && Checkpoint.Find(outDir) is { } checkpointDir)
         {
             state = Checkpoint.ReadState(checkpointDir);
-            foreach (var (name, module) in model.Modules) ModelStore.LoadModule(Path.Combine(checkpointDir, name + ".safetensors"), module);
+            foreach (var (name, module) in model.Modules) ModelStore.LoadModule(Path.Combine(checkpointDir, name + ".safetensors"), module, $"the {name} of this run");
             foreach (var (name, optimizer) in model.Optimizers) optimizer.Load(Path.Combine(checkpointDir, name + ".optimizer.safetensors"));
             using var noiseState = tensor(Convert.FromBase64String(state.NoiseState));
             noise.set_state(noiseState);

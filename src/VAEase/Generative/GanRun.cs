@@ -38,7 +38,7 @@ public static class GanRun
         GanConfig config = ReadConfig(dir);
         string weights = Path.Combine(dir, Gan.GeneratorName + ".safetensors");
         var generator = new GanGenerator(config.NoiseDim, config.InputDim);
-        ModelStore.LoadModule(weights, generator);
+        ModelStore.LoadModule(weights, generator, $"the generator of {Path.Combine(dir, ConfigFile)}");
         if (device is not null) generator.to(device);
         generator.eval();
         return (generator, config);

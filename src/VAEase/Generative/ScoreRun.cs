@@ -41,7 +41,7 @@ public static class ScoreRun
         ScoreConfig config = Json.Read<ScoreConfig>(Path.Combine(dir, ConfigFile));
         config.Validate();
         var network = new ScoreNetwork(config.InputDim, config.Hidden, config.Blocks);
-        ModelStore.LoadModule(weights, network);
+        ModelStore.LoadModule(weights, network, $"the network of {Path.Combine(dir, ConfigFile)}");
         if (device is not null) network.to(device);
         network.eval();
         return (network, config);

@@ -32,6 +32,9 @@ public static class SafeTensors
     public sealed record Layout(string Name, string DType, long[] Shape)
     {
         public long ByteLength => ShapeSize.Bytes(Shape, Width(DType)) ?? throw new OverflowException($"safetensors writer: shape of '{Name}' too large");
+
+        /// <summary>The layout of a tensor of a dtype the writer supports.</summary>
+        public static Layout Of(string name, Tensor tensor) => new(name, DTypeName(tensor.dtype), tensor.shape);
     }
 
     /// <summary>Writes the header of <paramref name="layout"/>, then lets <paramref name="writeData"/> stream the
@@ -93,6 +96,36 @@ public static class SafeTensors
     /// format checked (<see cref="SafeTensorsHeader"/>).</summary>
     public static IReadOnlyList<Entry> List(string path) => SafeTensorsHeader.Read(CheckExists(path));
 
+    /// <summary>Reads a file that must hold exactly the tensors <paramref name="expected"/> describes (names, dtypes and
+    /// shapes), with finite floating values; <paramref name="owner"/> names what expects them, for the message
+    /// (e.g. "the model of DIR/config.json").</summary>
+    public static Dictionary<string, Tensor> ReadExpected(string path, IReadOnlyList<Layout> expected, string owner)
+    {
+        var entries = List(path).ToDictionary(e => e.Name);
+        foreach (Layout want in expected)
+        {
+            if (!entries.TryGetValue(want.Name, out Entry? have)) throw new VAEaseException($"{path}: no tensor '{want.Name}', which {owner} has");
+            if (have.DType != want.DType) throw new VAEaseException($"{path}: tensor '{want.Name}' is {have.DType}, but {owner} needs {want.DType}");
+            if (!have.Shape.SequenceEqual(want.Shape))
+                throw new VAEaseException($"{path}: tensor '{want.Name}' has shape {SafeTensorsHeader.Text(have.Shape)}, but {owner} needs {SafeTensorsHeader.Text(want.Shape)}");
+        }
+        if (entries.Keys.FirstOrDefault(name => expected.All(e => e.Name != name)) is { } extra)
+            throw new VAEaseException($"{path}: tensor '{extra}' is not part of {owner}");
+        Dictionary<string, Tensor> tensors = Read(path);
+        foreach (var (name, t) in tensors)
+        {
+            if (!t.is_floating_point()) continue;
+            using Tensor bad = isfinite(t).logical_not_();
+            using Tensor count = bad.sum();
+            if (count.item<long>() is > 0 and long n)
+            {
+                foreach (Tensor each in tensors.Values) each.Dispose();
+                throw new VAEaseException($"{path}: tensor '{name}' has {n} non-finite value{(n == 1 ? "" : "s")} (NaN or infinity)");
+            }
+        }
+        return tensors;
+    }
+
     /// <summary>Bytes per element of the dtypes we read, 0 for the others.</summary>
     internal static int Width(string dtype) => dtype switch { "F32" => 4, "F64" => 8, "I64" => 8, "I32" => 4, "F16" => 2, "BF16" => 2, _ => 0 };
 
@@ -112,15 +145,24 @@ public static class SafeTensors
     private static (string DType, byte[] Bytes) ToBytes(Tensor tensor)
     {
         Tensor t = tensor.detach().cpu().contiguous();
-        return t.dtype switch
+        return (DTypeName(t.dtype), t.dtype switch
         {
-            ScalarType.Float32 => ("F32", MemoryMarshal.AsBytes(t.data<float>().ToArray().AsSpan()).ToArray()),
-            ScalarType.Float64 => ("F64", MemoryMarshal.AsBytes(t.data<double>().ToArray().AsSpan()).ToArray()),
-            ScalarType.Int64 => ("I64", MemoryMarshal.AsBytes(t.data<long>().ToArray().AsSpan()).ToArray()),
-            ScalarType.Int32 => ("I32", MemoryMarshal.AsBytes(t.data<int>().ToArray().AsSpan()).ToArray()),
-            _ => throw new NotSupportedException($"safetensors writer: dtype {t.dtype} is not supported"),
-        };
+            ScalarType.Float32 => MemoryMarshal.AsBytes(t.data<float>().ToArray().AsSpan()).ToArray(),
+            ScalarType.Float64 => MemoryMarshal.AsBytes(t.data<double>().ToArray().AsSpan()).ToArray(),
+            ScalarType.Int64 => MemoryMarshal.AsBytes(t.data<long>().ToArray().AsSpan()).ToArray(),
+            _ => MemoryMarshal.AsBytes(t.data<int>().ToArray().AsSpan()).ToArray(),
+        });
     }
+
+    /// <summary>The file's name of a dtype the writer supports.</summary>
+    private static string DTypeName(ScalarType dtype) => dtype switch
+    {
+        ScalarType.Float32 => "F32",
+        ScalarType.Float64 => "F64",
+        ScalarType.Int64 => "I64",
+        ScalarType.Int32 => "I32",
+        _ => throw new NotSupportedException($"safetensors writer: dtype {dtype} is not supported"),
+    };
 
     private static Tensor FromBytes(ReadOnlySpan<byte> data, string dtype, long[] shape, string what)
     {

@@ -72,7 +72,7 @@ public static class Checkpoint
     /// <summary>Restores weights and optimiser state in place and returns the position.</summary>
     public static CheckpointState Restore(string checkpointDir, SparseAutoencoder model, AdamOptimizer optimizer)
     {
-        ModelStore.LoadWeights(Path.Combine(checkpointDir, ModelStore.WeightsFile), model);
+        ModelStore.LoadWeights(Path.Combine(checkpointDir, ModelStore.WeightsFile), model, "the model of the run");
         optimizer.Load(Path.Combine(checkpointDir, OptimizerFile));
         return ReadState(checkpointDir);
     }

@@ -128,6 +128,33 @@ public sealed class SafeTensorsTests
         }
     }
 
+    [Fact]
+    public void Reading_against_an_expected_layout_names_what_does_not_fit()
+    {
+        string path = TempFile();
+        try
+        {
+            using var w = tensor(new float[] { 1, 2, 3, 4, 5, 6 }, [2, 3]);
+            using var b = tensor(new float[] { 1, float.NaN });
+            SafeTensors.Write(path, new Dictionary<string, Tensor> { ["w"] = w, ["b"] = b });
+            SafeTensors.Layout W(long[] shape, string dtype = "F32") => new("w", dtype, shape);
+            SafeTensors.Layout B = new("b", "F32", [2]);
+
+            string Problem(params SafeTensors.Layout[] expected) =>
+                Assert.Throws<VAEaseException>(() => SafeTensors.ReadExpected(path, expected, "the test model")).Message;
+
+            Assert.Equal($"{path}: tensor 'w' has shape [2, 3], but the test model needs [3, 2]", Problem(W([3, 2]), B));
+            Assert.Equal($"{path}: tensor 'w' is F32, but the test model needs F64", Problem(W([2, 3], "F64"), B));
+            Assert.Equal($"{path}: no tensor 'c', which the test model has", Problem(W([2, 3]), B, new("c", "F32", [1])));
+            Assert.Equal($"{path}: tensor 'b' is not part of the test model", Problem(W([2, 3])));
+            Assert.Equal($"{path}: tensor 'b' has 1 non-finite value (NaN or infinity)", Problem(W([2, 3]), B));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData(new byte[] { 1, 2, 3 }, "shorter than")]
     [InlineData(new byte[] { 255, 0, 0, 0, 0, 0, 0, 0, (byte)'{' }, "exceeds the file size")]

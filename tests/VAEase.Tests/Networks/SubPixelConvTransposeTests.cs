@@ -112,7 +112,7 @@ public sealed class SubPixelConvTransposeTests
 
         manual_seed(12);
         using var after = new UpBlock(16);
-        ModelStore.LoadModule(path, after);
+        ModelStore.LoadModule(path, after, "an up block");
         Tensor x = randn(3, 16, 7, 7);
         before.eval();
         after.eval();
