@@ -70,16 +70,19 @@ public static class TrainCommand
             IBatchSource train = data.Train;
             run = run with { Model = run.Model with { InputDim = train.Dim } };
             run.Validate();
-            Devices.UseThreadsFor(run);
             string label = Json.Name(run.Model.Kind);
             string streamed = run.Stream is { } s ? $", streamed through a {s.ShuffleBuffer}-row shuffle buffer" : "";
             string normalized = run.Normalize == NormalizeMode.None ? "" : $", normalised ({Json.Name(run.Normalize)})";
             string precision = run.Training.MatmulPrecision == MatmulPrecision.Float32 ? "" : $", {Json.Name(run.Training.MatmulPrecision)} products";
-            Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {data.TestCount} test samples{streamed}{normalized}, d = {train.Dim}, kappa = {run.Model.Latent}, " +
-                                    $"{(run.Training.StopWhenSettled ? $"until settled (at most {run.Training.Epochs})" : run.Training.Epochs)} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps, {TorchSharp.torch.get_num_threads()} threads{precision}");
+            void Starting() // once a resumed run's checkpoint has passed its checks: a refused one prints its error alone
+            {
+                Devices.UseThreadsFor(run);
+                Console.Error.WriteLine($"training {label} on {run.Data}: {train.Count} train / {data.TestCount} test samples{streamed}{normalized}, d = {train.Dim}, kappa = {run.Model.Latent}, " +
+                                        $"{(run.Training.StopWhenSettled ? $"until settled (at most {run.Training.Epochs})" : run.Training.Epochs)} epochs of {Trainer.BatchesPerEpoch(train.Count, run.Training.BatchSize)} steps, {TorchSharp.torch.get_num_threads()} threads{precision}");
+            }
             TrainResult result = Trainer.Train(run, train, outDir, new TrainOptions
             {
-                Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token,
+                Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token, Starting = Starting,
             });
             using var model = result.Model;
             EvalReport report = Evaluator.Evaluate(model, data.Test(), device: device);

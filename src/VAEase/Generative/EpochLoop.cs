@@ -42,17 +42,17 @@ public static class EpochLoop
         Directory.CreateDirectory(outDir);
         using var noise = new Generator((ulong)schedule.Seed + 1, options.Device);
         CheckpointState state = new();
-        if (options.Resume && Checkpoint.Find(outDir) is { } checkpointDir)
-        {
-            state = Checkpoint.ReadState(checkpointDir);
-            foreach (var (name, module) in model.Modules) ModelStore.LoadModule(Path.Combine(checkpointDir, name + ".safetensors"), module, $"the {name} of this run");
-            foreach (var (name, optimizer) in model.Optimizers) optimizer.Load(Path.Combine(checkpointDir, name + ".optimizer.safetensors"));
-            using var noiseState = tensor(Convert.FromBase64String(state.NoiseState));
-            noise.set_state(noiseState);
-        }
-
         long count = data.shape[0];
         int batchesPerEpoch = Trainer.BatchesPerEpoch(count, schedule.BatchSize);
+        if (options.Resume && Checkpoint.Find(outDir) is { } checkpointDir)
+        {
+            state = Checkpoint.Open(checkpointDir);
+            Checkpoint.CheckPosition(checkpointDir, state, schedule.Epochs, batchesPerEpoch);
+            foreach (var (name, module) in model.Modules) ModelStore.LoadModule(Path.Combine(checkpointDir, name + ".safetensors"), module, $"the {name} of this run");
+            foreach (var (name, optimizer) in model.Optimizers) optimizer.Load(Path.Combine(checkpointDir, name + ".optimizer.safetensors"));
+            Checkpoint.RestoreNoise(checkpointDir, state, noise);
+        }
+
         long totalSteps = (long)batchesPerEpoch * schedule.Epochs, step = state.Step;
         var history = new List<EpochMetrics>(state.History);
         foreach (nn.Module module in model.Modules.Values) module.train();

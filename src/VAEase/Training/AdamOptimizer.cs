@@ -117,24 +117,21 @@ public sealed class AdamOptimizer : IDisposable
         SafeTensors.Write(path, new Dictionary<string, Tensor> { ["m"] = m, ["v"] = v, ["step"] = step });
     }
 
-    /// <summary>Restores what <see cref="Save"/> wrote; the parameters must be the same in number and shape.</summary>
+    /// <summary>Restores what <see cref="Save"/> wrote; the file must hold moments of exactly this optimizer's size, finite
+    /// (the second one non-negative), and a non-negative step count, or nothing is changed.</summary>
     public void Load(string path)
     {
-        Dictionary<string, Tensor> state = SafeTensors.Read(path);
-        try
-        {
-            if (!state.TryGetValue("m", out Tensor? savedM) || !state.TryGetValue("v", out Tensor? savedV) || !state.TryGetValue("step", out Tensor? step)
-                || savedM.numel() != m.numel() || savedV.numel() != v.numel())
-                throw new VAEaseException($"{path}: optimizer state does not match the model");
-            using var noGrad = no_grad();
-            m.copy_(savedM);
-            v.copy_(savedV);
-            Steps = step.item<long>();
-        }
-        finally
-        {
-            foreach (Tensor t in state.Values) t.Dispose();
-        }
+        using var scope = NewDisposeScope();
+        using Tensor zero = tensor(0L);
+        Dictionary<string, Tensor> state = SafeTensors.ReadExpected(path,
+            [SafeTensors.Layout.Of("m", m), SafeTensors.Layout.Of("v", v), SafeTensors.Layout.Of("step", zero)], "the optimizer of this model");
+        long steps = state["step"].item<long>();
+        if (steps < 0) throw new VAEaseException($"{path}: step count {steps} is negative");
+        if (state["v"].lt(0).any().item<bool>()) throw new VAEaseException($"{path}: tensor 'v' (Adam's second moment) has negative values");
+        using var noGrad = no_grad();
+        m.copy_(state["m"]);
+        v.copy_(state["v"]);
+        Steps = steps;
     }
 
     public void Dispose()

@@ -21,6 +21,10 @@ public sealed record TrainOptions
 
     /// <summary>Stops the run after the current step, with a checkpoint, by throwing OperationCanceledException.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Called once the run is set up (a resumed run's checkpoint checked and restored), before its first step:
+    /// where a caller announces the run, so that nothing is announced for a checkpoint that is then refused.</summary>
+    public Action? Starting { get; init; }
 }
 
 /// <summary>The result of a finished training run.</summary>
@@ -50,9 +54,11 @@ public static class Trainer
             throw new VAEaseException($"the model expects d = {run.Model.InputDim} but the data has d = {train.Dim}");
         if (train.Count < 2) throw new VAEaseException("at least 2 training samples are needed");
 
-        Directory.CreateDirectory(outDir);
-        Json.Write(Path.Combine(outDir, ModelStore.ConfigFile), run);
-
+        string configPath = Path.Combine(outDir, ModelStore.ConfigFile);
+        // A resumed run checks the whole checkpoint before it writes anything: a refused one leaves the folder as it was.
+        string? checkpointDir = options.Resume ? Checkpoint.Find(outDir) : null;
+        CheckpointState state = checkpointDir is null ? new() : Checkpoint.Open(checkpointDir);
+        if (checkpointDir is not null) ModelStore.CheckFits(run.Model, Path.Combine(checkpointDir, ModelStore.WeightsFile), configPath);
         SparseAutoencoder model = ModelFactory.Create(run.Model, cfg.Seed);
         model.UseMatmulPrecision(cfg.MatmulPrecision);
         model.to(options.Device);
@@ -60,21 +66,23 @@ public static class Trainer
         model.Noise = noise;
         using var optimizer = new AdamOptimizer(model.parameters());
 
-        CheckpointState state = new();
-        if (options.Resume && Checkpoint.Find(outDir) is { } checkpointDir)
-        {
-            state = Checkpoint.Restore(checkpointDir, model, optimizer);
-            using var noiseState = tensor(Convert.FromBase64String(state.NoiseState));
-            noise.set_state(noiseState);
-        }
-
-        using LatentMonitor monitor = LatentMonitor.Create(train, cfg, options.Device);
-        if (state.Step == 0) monitor.StartGamma(model);
         int batchesPerEpoch = BatchesPerEpoch(train.Count, cfg.BatchSize);
         var history = new List<EpochMetrics>(state.History);
-        LatentCheck? latents = LatentsOf(history); // what the progress shows: the latest epoch-end check (a resumed run's too)
         SettlePlan? plan = cfg.StopWhenSettled ? SettleRule.Plan(history, cfg.Epochs, batchesPerEpoch) : null;
         int Epochs() => plan?.End ?? cfg.Epochs;
+        if (checkpointDir is not null)
+        {
+            Checkpoint.CheckPosition(checkpointDir, state, Epochs(), batchesPerEpoch);
+            Checkpoint.Restore(checkpointDir, state, model, optimizer, $"the model of {configPath}");
+            Checkpoint.RestoreNoise(checkpointDir, state, noise);
+        }
+
+        options.Starting?.Invoke(); // before the first computation on the data: the caller may set the thread count there
+        using LatentMonitor monitor = LatentMonitor.Create(train, cfg, options.Device);
+        if (state.Step == 0) monitor.StartGamma(model);
+        LatentCheck? latents = LatentsOf(history); // what the progress shows: the latest epoch-end check (a resumed run's too)
+        Directory.CreateDirectory(outDir);
+        Json.Write(configPath, run);
         var clock = Stopwatch.StartNew();
         double secondsBefore = history.Sum(h => h.Seconds) + state.EpochSeconds;
         long step = state.Step;

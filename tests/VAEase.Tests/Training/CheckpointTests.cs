@@ -102,6 +102,78 @@ public sealed class CheckpointTests
         }
     }
 
+    /// <summary>Rewrites the checkpoint's state through <paramref name="change"/> and seals it again (file checksums and its own),
+    /// as a careful forger would: what is left to refuse it is the check of the position against the run.</summary>
+    internal static void Reseal(string checkpointDir, Func<CheckpointState, CheckpointState> change)
+    {
+        CheckpointState state = change(Checkpoint.ReadState(checkpointDir));
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (string file in Directory.GetFiles(checkpointDir).Where(f => Path.GetFileName(f) != "state.json"))
+            files[Path.GetFileName(file)] = CheckpointState.HashFile(file);
+        File.WriteAllText(Path.Combine(checkpointDir, "state.json"), Json.Serialize((state with { Files = files }).Sealed()));
+    }
+
+    [Theory]
+    [InlineData("step", "step -5 is not where epoch 1 batch 2 stands (step 6 with 4 batches per epoch)")]
+    [InlineData("epoch", "epoch 999 is outside the run's epochs 0..2")]
+    [InlineData("batch", "batch 4 is outside an epoch of 4 batches")]
+    [InlineData("history", "the history has 0 epochs, but the run is in epoch 1")]
+    [InlineData("history step", "history entry 1 records epoch 1 ending at step 3, not epoch 1 at step 4")]
+    [InlineData("noise", "its noise_state is not base64")]
+    [InlineData("short noise", "its noise_state has 3 bytes, the noise generator's state 5056")]
+    [InlineData("seconds", "the epoch's time -1 s is not a duration")]
+    [InlineData("unsealed", "its checksum does not match its content (edited or damaged)")]
+    [InlineData("no checksum", "it has no checksum (an edited file, or one written by an older vaease)")]
+    [InlineData("weights", "model.safetensors does not match its checksum (edited or damaged)")]
+    [InlineData("optimizer steps", "the optimizer has taken 7 steps, the state says 6")]
+    public void A_resealed_or_edited_checkpoint_that_cannot_be_where_it_says_is_refused(string change, string expected)
+    {
+        RunConfig run = TrainingFixture.Run(ModelKind.VAEase, "linear:d=8,dims=2+2,n=2000,seed=2", epochs: 3);
+        run = run with { Training = run.Training with { CheckpointEvery = 3 } }; // 4 steps per epoch: the checkpoint of step 6 is epoch 1, batch 2
+        using Dataset data = DataSpec.Load(run.Data);
+        string dir = TrainingFixture.TempDir();
+        try
+        {
+            Assert.Throws<IOException>(() => Trainer.Train(run, data, dir, new TrainOptions { Progress = new CrashAt(7) }));
+            string checkpoint = Checkpoint.Find(dir)!, state = Path.Combine(checkpoint, "state.json");
+            switch (change)
+            {
+                case "step": Reseal(checkpoint, s => s with { Step = -5 }); break;
+                case "epoch": Reseal(checkpoint, s => s with { Epoch = 999 }); break;
+                case "batch": Reseal(checkpoint, s => s with { Batch = 4, Step = 8 }); break;
+                case "history": Reseal(checkpoint, s => s with { History = [] }); break;
+                case "history step": Reseal(checkpoint, s => s with { History = [s.History[0] with { Step = 3 }] }); break;
+                case "noise": Reseal(checkpoint, s => s with { NoiseState = "not base64!" }); break;
+                case "short noise": Reseal(checkpoint, s => s with { NoiseState = "AAAA" }); break;
+                case "seconds": Reseal(checkpoint, s => s with { EpochSeconds = -1 }); break;
+                case "unsealed": File.WriteAllText(state, File.ReadAllText(state).Replace("\"step\": 6", "\"step\": 5")); break;
+                case "no checksum": File.WriteAllText(state, Json.Serialize(Checkpoint.ReadState(checkpoint) with { Checksum = "" })); break;
+                case "weights": File.WriteAllBytes(Path.Combine(checkpoint, ModelStore.WeightsFile), Flip(File.ReadAllBytes(Path.Combine(checkpoint, ModelStore.WeightsFile)))); break;
+                case "optimizer steps":
+                    string optimizer = Path.Combine(checkpoint, "optimizer.safetensors");
+                    var saved = SafeTensors.Read(optimizer);
+                    saved["step"] = tensor(7L);
+                    SafeTensors.Write(optimizer, saved);
+                    Reseal(checkpoint, s => s);
+                    break;
+            }
+            var e = Assert.Throws<VAEaseException>(() => Trainer.Train(run, data, dir, new TrainOptions { Resume = true }));
+            Assert.Equal($"{state}: {expected}; refusing to resume from this checkpoint", e.Message);
+            Assert.False(File.Exists(Path.Combine(dir, ModelStore.WeightsFile)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The bytes with the last one changed: a weight of the last tensor, still a well-formed file.</summary>
+    static byte[] Flip(byte[] bytes)
+    {
+        bytes[^1] ^= 0x40;
+        return bytes;
+    }
+
     sealed class Progress(Action<TrainProgress> action) : IProgress<TrainProgress>
     {
         public void Report(TrainProgress value) => action(value);
