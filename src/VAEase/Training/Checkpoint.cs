@@ -28,13 +28,20 @@ public static class Checkpoint
         if (Directory.Exists(tmp)) Directory.Delete(tmp, recursive: true);
         Directory.CreateDirectory(tmp);
         writeFiles(tmp);
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (string file in Directory.GetFiles(tmp)) files[Path.GetFileName(file)] = CheckpointState.HashFile(file);
-        Json.Write(Path.Combine(tmp, StateFile), (state with { Files = files }).Sealed());
+        WriteState(tmp, state);
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         if (Directory.Exists(final)) Directory.Move(final, old);
         Directory.Move(tmp, final);
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>Writes <paramref name="state"/> into a checkpoint folder, sealed with the checksums of the folder's other files and its own.</summary>
+    internal static void WriteState(string checkpointDir, CheckpointState state)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (string file in Directory.GetFiles(checkpointDir).Where(f => Path.GetFileName(f) != StateFile))
+            files[Path.GetFileName(file)] = CheckpointState.HashFile(file);
+        Json.Write(Path.Combine(checkpointDir, StateFile), (state with { Files = files }).Sealed());
     }
 
     /// <summary>The newest complete checkpoint's folder, or null.</summary>

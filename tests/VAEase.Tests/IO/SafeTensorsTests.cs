@@ -6,13 +6,24 @@ namespace VAEase.Tests.IO;
 
 public sealed class SafeTensorsTests
 {
-    static string TempFile(string name = "t") => Path.Combine(Path.GetTempPath(), $"vaease-st-{name.Replace(' ', '-')}-{Guid.NewGuid():N}.safetensors");
+    /// <summary>Runs <paramref name="use"/> on the path of a temp file (named after the case), deleted afterwards.</summary>
+    static void WithTempFile(Action<string> use, string name = "t")
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"vaease-st-{name.Replace(' ', '-')}-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            use(path);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 
     [Fact]
     public void Written_tensors_read_back_with_names_shapes_dtypes_and_values()
     {
-        string path = TempFile();
-        try
+        WithTempFile(path =>
         {
             using var w = tensor(new float[] { 1.5f, -2, 3, 4, 5, 6 }, [2, 3]);
             using var n = tensor(new long[] { 7 });
@@ -28,11 +39,7 @@ public sealed class SafeTensorsTests
             ulong headerLength = BitConverter.ToUInt64(bytes, 0);
             Assert.Equal(0UL, headerLength % 8);
             Assert.Contains("\"data_offsets\":[0,24]", Encoding.UTF8.GetString(bytes, 8, (int)headerLength));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
@@ -42,18 +49,13 @@ public sealed class SafeTensorsTests
         string header = "{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"BF16\",\"shape\":[1],\"data_offsets\":[4,6]}}";
         byte[] json = Encoding.UTF8.GetBytes(header);
         byte[] data = [.. BitConverter.GetBytes((Half)1.0f), .. BitConverter.GetBytes((Half)(-2.0f)), 0x00, 0x3f];
-        string path = TempFile();
-        try
+        WithTempFile(path =>
         {
             File.WriteAllBytes(path, [.. BitConverter.GetBytes((ulong)json.Length), .. json, .. data]);
             var read = SafeTensors.Read(path);
             Assert.Equal(new float[] { 1, -2 }, read["a"].data<float>().ToArray());
             Assert.Equal(0.5f, read["b"].item<float>());
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     /// <summary>A file of the given header (padded with spaces to 8 bytes, as the reference writer does) and data bytes.</summary>
@@ -68,6 +70,8 @@ public sealed class SafeTensorsTests
 
     public static TheoryData<string, byte[], string> HostileHeaders => new()
     {
+        { "too short", [1, 2, 3], "not a safetensors file (shorter than its 8-byte header length)" },
+        { "header past the file", [255, 0, 0, 0, 0, 0, 0, 0, (byte)'{'], "header length 255 exceeds the file size" },
         { "byte count wraps int64", Hand($"{{{F32("x", "[4611686018427387904,4]", 0, 0)}}}", 0), "tensor 'x': shape [4611686018427387904, 4] of F32 has more than 9223372036854775807 bytes" },
         { "elements wrap to 16", Hand($"{{{F32("x", "[4611686018427387905,4]", 0, 16)}}}", 16), "has more than 9223372036854775807 bytes" },
         { "shape past int64", Hand($"{{{F32("x", "[18446744073709551616]", 0, 4)}}}", 4), "malformed safetensors header" },
@@ -93,26 +97,20 @@ public sealed class SafeTensorsTests
     [MemberData(nameof(HostileHeaders))]
     public void A_header_breaking_a_rule_of_the_format_is_refused_before_its_numbers_are_used(string name, byte[] content, string expected)
     {
-        string path = TempFile(name);
-        try
+        WithTempFile(path =>
         {
             File.WriteAllBytes(path, content);
             var e = Assert.Throws<VAEaseException>(() => SafeTensors.List(path));
             Assert.StartsWith(path + ": ", e.Message);
             Assert.Contains(expected, e.Message);
             Assert.DoesNotContain('\n', e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        }, name);
     }
 
     [Fact]
     public void A_header_longer_than_the_formats_limit_is_refused_without_reading_it()
     {
-        string path = TempFile();
-        try
+        WithTempFile(path =>
         {
             using (var file = File.Create(path))
             {
@@ -121,18 +119,13 @@ public sealed class SafeTensorsTests
             }
             var e = Assert.Throws<VAEaseException>(() => SafeTensors.List(path));
             Assert.Equal($"{path}: header length 200000000 exceeds the format's limit of 100000000 bytes", e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 
     [Fact]
     public void Reading_against_an_expected_layout_names_what_does_not_fit()
     {
-        string path = TempFile();
-        try
+        WithTempFile(path =>
         {
             using var w = tensor(new float[] { 1, 2, 3, 4, 5, 6 }, [2, 3]);
             using var b = tensor(new float[] { 1, float.NaN });
@@ -148,28 +141,6 @@ public sealed class SafeTensorsTests
             Assert.Equal($"{path}: no tensor 'c', which the test model has", Problem(W([2, 3]), B, new("c", "F32", [1])));
             Assert.Equal($"{path}: tensor 'b' is not part of the test model", Problem(W([2, 3])));
             Assert.Equal($"{path}: tensor 'b' has 1 non-finite value (NaN or infinity)", Problem(W([2, 3]), B));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    [Theory]
-    [InlineData(new byte[] { 1, 2, 3 }, "shorter than")]
-    [InlineData(new byte[] { 255, 0, 0, 0, 0, 0, 0, 0, (byte)'{' }, "exceeds the file size")]
-    public void Malformed_files_give_a_clear_error(byte[] content, string expected)
-    {
-        string path = TempFile();
-        try
-        {
-            File.WriteAllBytes(path, content);
-            var e = Assert.Throws<VAEaseException>(() => SafeTensors.Read(path));
-            Assert.Contains(expected, e.Message);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        });
     }
 }

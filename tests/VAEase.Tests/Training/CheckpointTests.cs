@@ -104,14 +104,8 @@ public sealed class CheckpointTests
 
     /// <summary>Rewrites the checkpoint's state through <paramref name="change"/> and seals it again (file checksums and its own),
     /// as a careful forger would: what is left to refuse it is the check of the position against the run.</summary>
-    internal static void Reseal(string checkpointDir, Func<CheckpointState, CheckpointState> change)
-    {
-        CheckpointState state = change(Checkpoint.ReadState(checkpointDir));
-        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (string file in Directory.GetFiles(checkpointDir).Where(f => Path.GetFileName(f) != "state.json"))
-            files[Path.GetFileName(file)] = CheckpointState.HashFile(file);
-        File.WriteAllText(Path.Combine(checkpointDir, "state.json"), Json.Serialize((state with { Files = files }).Sealed()));
-    }
+    static void Reseal(string checkpointDir, Func<CheckpointState, CheckpointState> change) =>
+        Checkpoint.WriteState(checkpointDir, change(Checkpoint.ReadState(checkpointDir)));
 
     [Theory]
     [InlineData("step", "step -5 is not where epoch 1 batch 2 stands (step 6 with 4 batches per epoch)")]
