@@ -123,6 +123,8 @@ class Model(nn.Module):
         else:
             enc = "linear" if c["encoder"] == "one-layer" else c["encoder"]
             self.encoder = encoder(enc, d, k, k)
+            if c["kind"] == "sae-jumprelu":
+                self.log_threshold = nn.Parameter(torch.full((k,), math.log(c["jump_threshold"])))
         if c["decoder"] == "linear":
             self.decoder = nn.Linear(k, d)
         elif c["decoder"] == "residual-conv":
@@ -146,12 +148,23 @@ class Model(nn.Module):
             sse = (x - x_hat).square().sum(1).mean()
             kl = (logvar.exp() + mu.square() - logvar).sum(1).mean() - k
             return sse * (-self.log_gamma).exp() + kl + d * self.log_gamma + d * math.log(2 * math.pi)
-        z = F.relu(self.encoder(x))
+        pre = self.encoder(x)
+        z = F.relu(pre)
         if c["kind"] == "sae-topk":
             values, indices = z.topk(c["top_k"], dim=1)
             z = torch.zeros_like(z).scatter(1, indices, values)
+        if c["kind"] == "sae-batchtopk":
+            z = z * (z >= z.flatten().topk(c["top_k"] * z.shape[0], sorted=False).values.min())
+        if c["kind"] == "sae-jumprelu":
+            # JumpReLU with the straight-through pseudo-derivatives in the threshold, as SaeJumpRelu.cs.
+            theta, eps = self.log_threshold.exp(), c["jump_bandwidth"]
+            distance = pre.detach() - theta.detach()
+            is_open, window, gap = (distance > 0).to(pre.dtype), (distance.abs() < eps / 2).to(pre.dtype), theta.detach() - theta
+            z = pre * is_open + window * gap * (theta.detach() / eps)
+            l0 = (is_open + window * gap / eps).sum(1)
+            return (x - self.decoder(z)).square().sum(1).mean() + c["l0"] * l0.mean()
         sse = (x - self.decoder(z)).square().sum(1).mean()
-        if c["kind"] == "sae-topk":
+        if c["kind"] in ("sae-topk", "sae-batchtopk"):
             return sse
         penalty = z.abs().sum(1) if c["kind"] == "sae-l1" else (z.abs() + c["log_eps"]).log().sum(1)
         weights = sum(p.square().sum() for p in self.decoder.parameters())

@@ -9,7 +9,7 @@ public static class Naming
     private static readonly Dictionary<string, string> Flags = new()
     {
         ["Latent"] = "--latent", ["Epochs"] = "--epochs", ["BatchSize"] = "--batch", ["LearningRate"] = "--lr",
-        ["Seed"] = "--seed", ["TopK"] = "--topk", ["L1"] = "--l1", ["L2"] = "--l2", ["LogEps"] = "--log-eps",
+        ["Seed"] = "--seed", ["TopK"] = "--topk", ["L1"] = "--l1", ["L2"] = "--l2", ["LogEps"] = "--log-eps", ["L0"] = "--l0", ["JumpBandwidth"] = "--jump-bandwidth", ["JumpThreshold"] = "--jump-threshold",
         ["RestartPeriod"] = "--t0", ["CheckpointEvery"] = "--checkpoint-every", ["LogGammaInit"] = "--log-gamma-init", ["MatmulPrecision"] = "--precision", ["Gamma"] = "--gamma", ["ReopenDeadLatents"] = "--reopen",
         ["InputDim"] = "input dimension", ["Data"] = "--data",
         ["ShuffleBuffer"] = "--shuffle-buffer", ["BlockRows"] = "--stream-block", ["EvalRows"] = "--eval-rows",

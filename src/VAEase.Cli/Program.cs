@@ -5,7 +5,7 @@ using VAEase.Cli;
 
 var root = new Command("vaease",
     "VAEase: sparse autoencoding with adaptive, hyperparameter-free sparsity (Lu, Zhu, He, Wipf; ICML 2025).\n" +
-    "Train VAEase and its baselines (VAE, SAE-l1, SAE-log, SAE-TopK), evaluate active dimensions and reconstruction.")
+    "Train VAEase and its baselines (VAE, SAE-l1, SAE-log, SAE-TopK, SAE-BatchTopK, SAE-JumpReLU), evaluate active dimensions and reconstruction.")
 {
     new HelpOption(),
     new VersionOption(),

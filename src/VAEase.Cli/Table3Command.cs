@@ -140,7 +140,7 @@ public static class Table3Command
         w.WriteLine($"{"model",-9} {"steps",6} {"RE",8} {"AD",6}   {"paper RE",8} {"paper AD",8}   {"median AD",9} {"dead",4}");
         foreach (var r in results)
         {
-            var (re, ad) = paper.Table3[r.Run.Model];
+            var (re, ad) = paper.Table3.GetValueOrDefault(r.Run.Model, (double.NaN, double.NaN)); // the paper has no later SAEs
             EvalReport e = r.Run.Report;
             w.WriteLine($"{Json.Name(r.Run.Model),-9} {r.Run.Steps,6} {e.Re,8:F2} {e.MeanActiveDims,6:F1}   {re,8:F2} {ad,8:F1}   {e.ActiveDimsPerSample.Median,9:F1} {e.DeadLatents,4}");
         }

@@ -84,7 +84,7 @@ public static class Table3Text
         for (int i = 0; i < results.Count; i++)
         {
             RunResult r = results[i];
-            var (re, ad) = paper.Numbers[r.Model];
+            var (re, ad) = paper.Numbers.GetValueOrDefault(r.Model, (double.NaN, double.NaN)); // the paper has no later SAEs
             var e = r.Report;
             w.WriteLine($"{Json.Name(r.Model),-9} {runs[i].Model.Latent,5} {runs[i].Training.Epochs,6} {r.Steps,6} {e.Re,10:G4} {e.Fvu,7:F4} {e.MeanActiveDims,6:F1} " +
                         $"{e.ActiveDimsPerSample.Median,9:F1} {e.DeadLatents,4} {r.Seconds,7:F0}   {re,8:G3} {ad,8:F1}");

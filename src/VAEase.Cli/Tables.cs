@@ -15,12 +15,16 @@ public static class Tables
         w.WriteLine($"model        {Json.Name(m.Kind)} ({Json.Name(m.Encoder)} encoder, {Json.Name(m.Decoder)} decoder, kappa {m.Latent}), trained on {run.Data}");
         w.WriteLine($"data         {data}: {split}, {r.Samples} samples");
         w.WriteLine($"RE           {r.Re:G5}   (mean per-sample sum of squared errors, deterministic code)");
-        w.WriteLine($"FVU          {r.Fvu:G5}");
+        w.WriteLine($"FVU          {r.Fvu:G5}   ({r.FvuRule})");
         var s = r.ActiveDimsPerSample;
         w.WriteLine($"active dims  mean {s.Mean:F2}, median {s.Median:F1}, std {s.Std:F2}, min {s.Min}, max {s.Max}   ({r.ActivityRule})");
         if (r.NonzeroPerSample is { } nz) w.WriteLine($"nonzeros     mean {nz.Mean:F2} per sample (the authors' SAE count)");
         w.WriteLine($"dead latents {r.DeadLatents} of {r.Latent}");
-        w.WriteLine($"histogram    {string.Join("  ", r.ActiveDimsHistogram.Select(kv => $"{kv.Key}:{kv.Value}"))}   (active dims: samples)");
+        w.WriteLine($"histogram    {Histogram(r.ActiveDimsHistogram)}   (active dims: samples)");
+        var l0 = r.L0PerSample;
+        w.WriteLine($"L0           mean {l0.Mean:F2}, median {l0.Median:F1}, std {l0.Std:F2}, min {l0.Min}, max {l0.Max}   ({r.L0Rule} per sample)");
+        w.WriteLine($"latents      {r.DeadFraction:P1} dead (in use on no sample), {r.DenseFraction:P1} dense (in use on > {Evaluator.DenseShare:P0} of samples), by the L0 count");
+        if (r.NonzeroPerSample is not null) w.WriteLine($"L0 histogram {Histogram(r.L0Histogram)}   (L0: samples)");
         if (r.ActiveDimsPerGroup is { } groups)
         {
             w.WriteLine();
@@ -29,6 +33,8 @@ public static class Tables
                 w.WriteLine($"{g,5}  {count,25}  {r.MedianActiveDimsPerGroup![g],31:F1}  {r.MeanActiveDimsPerGroup![g],5:F2}");
         }
     }
+
+    private static string Histogram(SortedDictionary<int, long> histogram) => string.Join("  ", histogram.Select(kv => $"{kv.Key}:{kv.Value}"));
 
     /// <summary>Active dims per manifold of each trained model next to the truth (and the paper's numbers
     /// where given): the per-sample median rule, then the paper's pooled rule.</summary>

@@ -11,7 +11,7 @@ namespace VAEase.Cli;
 /// <summary>`vaease train`: options -> RunConfig (recipe defaults &lt; --config file &lt; flags) -> Trainer.</summary>
 public static class TrainCommand
 {
-    static readonly Option<string> Model = new("--model", "-m") { Description = "vaease | vae | sae-l1 | sae-log | sae-topk" };
+    static readonly Option<string> Model = new("--model", "-m") { Description = "vaease | vae | sae-l1 | sae-log | sae-topk | sae-batchtopk | sae-jumprelu" };
     static readonly Option<string> Data = new("--data", "-d") { Description = "data spec, e.g. table2-linear or linear:d=40,dims=4+4+4,n=500000 (see `vaease demo --help` for all)" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "output folder: config.json, model.safetensors, metrics.json, checkpoints", Required = true };
     internal static readonly Option<int?> Latent = new("--latent") { Description = "latent dimension kappa (recipe: 20 linear, 60 mlp)" };
@@ -31,7 +31,10 @@ public static class TrainCommand
     static readonly Option<double?> L1 = new("--l1") { Description = "SAE-l1/log: sparsity penalty weight lambda1" };
     static readonly Option<double?> L2 = new("--l2") { Description = "SAE-l1/log: decoder weight penalty lambda2" };
     static readonly Option<double?> LogEps = new("--log-eps") { Description = "SAE-log: eps in log(|z| + eps) (default 1e-4)" };
-    static readonly Option<int?> TopK = new("--topk") { Description = "SAE-TopK: k (recipe: the largest manifold's dimension)" };
+    static readonly Option<int?> TopK = new("--topk") { Description = "SAE-TopK: k; SAE-BatchTopK: the mean k per sample over a batch (recipe: the largest manifold's dimension, 16 images, 30 text)" };
+    static readonly Option<double?> L0 = new("--l0") { Description = "SAE-JumpReLU: weight lambda of the L0 penalty, the nonzeros per sample; L0 falls as it grows (default 0.1, measured on the synthetic linear union only)" };
+    static readonly Option<double?> JumpBandwidth = new("--jump-bandwidth") { Description = "SAE-JumpReLU: bandwidth eps of the thresholds' straight-through gradient (default 0.05; the JumpReLU paper's 0.001 barely moves them on data of our scale)" };
+    static readonly Option<double?> JumpThreshold = new("--jump-threshold") { Description = "SAE-JumpReLU: initial threshold of every latent (default 0.1; the JumpReLU paper's 0.001 leaves always-on latents with deep encoders)" };
     internal static readonly Option<int?> T0 = new("--t0") { Description = "steps in the first cosine cycle (recipe: 10, but 0 for VAEase and VAE on linear unions); 0: one cycle over the whole run" };
     internal static readonly Option<bool?> AlignRestarts = new("--align-restarts") { Description = "stretch T_0 so the last cosine cycle ends with the run (default true; false: the authors' schedule)" };
     internal static readonly Option<string> Precision = new("--precision") { Description = "fp32 (default) | bf16: the linear layers multiply in bfloat16 while training (mixed precision; ~2x the GEMM rate on CPUs with AVX512-BF16/AMX; evaluation stays fp32; not for conv models)" };
@@ -49,7 +52,7 @@ public static class TrainCommand
         var command = new Command("train", "Train one model and save it (config.json + model.safetensors + metrics.json).")
         {
             Model, Data, Out, Latent, Epochs, MaxEpochs, Batch, Lr, Seed, ConfigFile, Resume, Encoder, Decoder, VarianceBoundOption,
-            LogGammaInit, GammaOption, Reopen, L1, L2, LogEps, TopK, T0, AlignRestarts, Precision, CheckpointEvery, Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize,
+            LogGammaInit, GammaOption, Reopen, L1, L2, LogEps, TopK, L0, JumpBandwidth, JumpThreshold, T0, AlignRestarts, Precision, CheckpointEvery, Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize,
             DeviceOption, Threads,
         };
         command.SetAction(parse => Cli.WithCancellation(token => Run(parse, token)));
@@ -87,7 +90,7 @@ public static class TrainCommand
             using var model = result.Model;
             EvalReport report = Evaluator.Evaluate(model, data.Test(), device: device);
             if (result.Stopped is { } why) Console.WriteLine($"stopped after {result.History.Count} epochs: {why}");
-            Console.WriteLine($"trained {label} in {result.Seconds:F1} s; test split: RE {report.Re:G4}, mean active dims {report.MeanActiveDims:F2}" +
+            Console.WriteLine($"trained {label} in {result.Seconds:F1} s; test split: RE {report.Re:G4}, FVU {report.Fvu:G4}, L0 {report.L0:F2}, mean active dims {report.MeanActiveDims:F2}" +
                               (report.ActiveDimsPerGroup is { } g ? $", per group {string.Join("/", g.Values)}" : ""));
             Console.WriteLine($"saved to {outDir} (evaluate with: vaease eval --model {outDir})");
         }
@@ -96,7 +99,7 @@ public static class TrainCommand
 
     private static RunConfig ResumedConfig(ParseResult parse, string outDir)
     {
-        Option[] configOptions = [Model, Data, Latent, Epochs, MaxEpochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, GammaOption, Reopen, L1, L2, LogEps, TopK, T0, AlignRestarts, Precision, CheckpointEvery,
+        Option[] configOptions = [Model, Data, Latent, Epochs, MaxEpochs, Batch, Lr, Seed, ConfigFile, Encoder, Decoder, VarianceBoundOption, LogGammaInit, GammaOption, Reopen, L1, L2, LogEps, TopK, L0, JumpBandwidth, JumpThreshold, T0, AlignRestarts, Precision, CheckpointEvery,
             Stream, ShuffleBuffer, StreamBlock, EvalRows, Normalize];
         if (configOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
             throw new VAEaseException($"--resume continues with {Path.Combine(outDir, ModelStore.ConfigFile)}; {given.Name} cannot change it");
@@ -112,7 +115,7 @@ public static class TrainCommand
         RunConfig? file = parse.GetValue(ConfigFile) is { } path ? Json.Read<RunConfig>(path) : null;
         string data = parse.GetValue(Data) ?? file?.Data ?? throw new VAEaseException("--data is required (e.g. --data table2-linear)");
         string? modelName = parse.GetValue(Model);
-        if (modelName is null && file is null) throw new VAEaseException("--model is required (vaease, vae, sae-l1, sae-log or sae-topk)");
+        if (modelName is null && file is null) throw new VAEaseException("--model is required (vaease, vae, sae-l1, sae-log, sae-topk, sae-batchtopk or sae-jumprelu)");
         ModelKind kind = modelName is null ? file!.Model.Kind : Naming.Parse<ModelKind>(modelName, "model");
         RunConfig run = file is not null ? file with { Data = data, Model = file.Model with { Kind = kind } } : Recipe(kind, data);
 
@@ -129,6 +132,9 @@ public static class TrainCommand
             L2 = parse.GetValue(L2) ?? m.L2,
             LogEps = parse.GetValue(LogEps) ?? m.LogEps,
             TopK = parse.GetValue(TopK) ?? m.TopK,
+            L0 = parse.GetValue(L0) ?? m.L0,
+            JumpBandwidth = parse.GetValue(JumpBandwidth) ?? m.JumpBandwidth,
+            JumpThreshold = parse.GetValue(JumpThreshold) ?? m.JumpThreshold,
         };
         TrainConfig t = run.Training;
         var (epochs, auto) = EpochsOf(parse, t);

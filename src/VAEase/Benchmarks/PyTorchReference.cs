@@ -118,7 +118,8 @@ public sealed class PyTorchReference : IDisposable
         {
             ["kind"] = Json.Name(m.Kind), ["input_dim"] = m.InputDim, ["latent"] = m.Latent, ["encoder"] = Json.Name(m.Encoder),
             ["decoder"] = Json.Name(m.Decoder), ["variance_bound"] = Json.Name(m.VarianceBound), ["log_gamma_init"] = m.LogGammaInit,
-            ["top_k"] = m.TopK, ["l1"] = m.L1, ["l2"] = m.L2, ["log_eps"] = m.LogEps, ["batch_size"] = config.BatchSize,
+            ["top_k"] = m.TopK, ["l1"] = m.L1, ["l2"] = m.L2, ["log_eps"] = m.LogEps, ["l0"] = m.L0, ["jump_bandwidth"] = m.JumpBandwidth,
+            ["jump_threshold"] = m.JumpThreshold, ["batch_size"] = config.BatchSize,
             ["learning_rate"] = config.LearningRate, ["data"] = config.ImageSet is null ? "normal" : "uniform",
             ["bf16"] = config.Precision == MatmulPrecision.BFloat16,
         };

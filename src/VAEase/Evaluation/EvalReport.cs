@@ -25,8 +25,12 @@ public sealed record EvalReport
     /// <summary>Reconstruction error: mean over samples of the per-sample sum of squared errors, deterministic code.</summary>
     public double Re { get; init; }
 
-    /// <summary>Fraction of variance unexplained: total squared error / total squared deviation from the data mean.</summary>
+    /// <summary>Fraction of variance unexplained: sum_i ||x_i - x_hat_i||^2 / sum_i ||x_i - x_bar||^2 over the evaluated
+    /// rows, x_bar their mean (<see cref="FvuRule"/>).</summary>
     public double Fvu { get; init; }
+
+    /// <summary>The definition of <see cref="Fvu"/>, in words.</summary>
+    public string FvuRule { get; init; } = "";
 
     /// <summary>Mean over samples of the per-sample active dims (variance-split rule).</summary>
     public double MeanActiveDims { get; init; }
@@ -58,8 +62,27 @@ public sealed record EvalReport
     /// "active dims" for SAEs, where log 0 = -inf poisons the split). Null for the VAE family.</summary>
     public Summary? NonzeroPerSample { get; init; }
 
-    /// <summary>Latent dimensions active in no sample.</summary>
+    /// <summary>Latent dimensions active in no sample (variance-split rule).</summary>
     public int DeadLatents { get; init; }
+
+    /// <summary>L0: mean over samples of the code entries in use (<see cref="L0Rule"/>): the nonzero entries for SAEs,
+    /// the active dims for the VAE family, whose code is never exactly 0.</summary>
+    public double L0 { get; init; }
+
+    /// <summary>Statistics of the per-sample L0.</summary>
+    public Summary L0PerSample { get; init; } = new(0, 0, 0, 0, 0);
+
+    /// <summary>How many samples have each L0.</summary>
+    public SortedDictionary<int, long> L0Histogram { get; init; } = [];
+
+    /// <summary>What L0 counts, in words.</summary>
+    public string L0Rule { get; init; } = "";
+
+    /// <summary>Fraction of the kappa latents in use (L0 rule) on no evaluated sample.</summary>
+    public double DeadFraction { get; init; }
+
+    /// <summary>Fraction of the kappa latents in use (L0 rule) on more than 10% of the evaluated samples.</summary>
+    public double DenseFraction { get; init; }
 
     /// <summary>Latent dimension kappa.</summary>
     public int Latent { get; init; }

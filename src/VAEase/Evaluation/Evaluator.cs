@@ -34,9 +34,11 @@ public static class Evaluator
         double totalVariance = RowMoments.Of(data.X).SquaredDeviations; // block by block: a float64 copy of the data would triple its memory
 
         double offLevel = OffLevel(model.ActivityKind);
+        bool sparse = model.ActivityKind == ActivityKind.LogMagnitude;
         var perSample = new int[n];
         var nonzero = new int[n];
         var everActive = new bool[kappa];
+        var samplesOn = new long[kappa]; // per latent: samples on which it counts towards L0
         var row = new double[kappa];
         var active = new bool[kappa];
         for (long i = 0; i < n; i++)
@@ -44,12 +46,15 @@ public static class Evaluator
             for (int j = 0; j < kappa; j++) row[j] = activity[i * kappa + j];
             perSample[i] = VarianceSplit.Active(row, offLevel, active);
             nonzero[i] = row.Count(v => !double.IsNegativeInfinity(v));
-            for (int j = 0; j < kappa; j++) everActive[j] |= active[j];
+            for (int j = 0; j < kappa; j++)
+            {
+                everActive[j] |= active[j];
+                if (sparse ? !double.IsNegativeInfinity(row[j]) : active[j]) samplesOn[j]++;
+            }
         }
 
-        var histogram = new SortedDictionary<int, long>();
-        foreach (int c in perSample) histogram[c] = histogram.GetValueOrDefault(c) + 1;
-        Summary summary = Summary.Of(perSample);
+        int[] l0 = sparse ? nonzero : perSample;
+        Summary summary = Summary.Of(perSample), l0Summary = Summary.Of(l0);
         var (perGroup, pooled) = data.Labels is null ? (null, null) : PooledGroups(model.ActivityKind, activity, kappa, data.Labels, offLevel);
         double[] pooledAll = n == 0 ? [] : PooledGroups(model.ActivityKind, activity, kappa, new long[n], offLevel).Item2[0];
         var groupSummaries = data.Labels?.Zip(perSample).GroupBy(p => p.First, p => p.Second).ToDictionary(g => g.Key, g => Summary.Of(g));
@@ -58,9 +63,10 @@ public static class Evaluator
             Samples = n,
             Re = sse / n,
             Fvu = totalVariance > 0 ? sse / totalVariance : double.NaN,
+            FvuRule = FvuRule,
             MeanActiveDims = summary.Mean,
             ActiveDimsPerSample = summary,
-            ActiveDimsHistogram = histogram,
+            ActiveDimsHistogram = Histogram(perSample),
             ActiveDimsPerGroup = perGroup,
             PooledActivityPerGroup = pooled,
             PooledActivity = pooledAll,
@@ -68,9 +74,35 @@ public static class Evaluator
             MedianActiveDimsPerGroup = groupSummaries is null ? null : new(groupSummaries.ToDictionary(g => g.Key, g => g.Value.Median)),
             NonzeroPerSample = model.ActivityKind == ActivityKind.LogMagnitude ? Summary.Of(nonzero) : null,
             DeadLatents = everActive.Count(a => !a),
+            L0 = l0Summary.Mean,
+            L0PerSample = l0Summary,
+            L0Histogram = Histogram(l0),
+            L0Rule = L0Rule(model.ActivityKind),
+            DeadFraction = (double)samplesOn.Count(c => c == 0) / kappa,
+            DenseFraction = (double)samplesOn.Count(c => c > DenseShare * n) / kappa,
             Latent = kappa,
             ActivityRule = ActivityRule(model.ActivityKind),
         };
+    }
+
+    /// <summary>The definition of FVU, in words, for result files: one ratio over the whole split, as SAELens defines it
+    /// from 6.45 on (not a mean of per-sample or per-coordinate ratios).</summary>
+    public const string FvuRule = "sum_i ||x_i - x_hat_i||^2 / sum_i ||x_i - x_bar||^2 over the evaluated rows, x_bar their mean";
+
+    /// <summary>A latent active (by the L0 rule) on more than this share of the evaluated samples is dense.</summary>
+    public const double DenseShare = 0.1;
+
+    /// <summary>What L0 counts per sample, in words, for result files.</summary>
+    public static string L0Rule(ActivityKind kind) => kind == ActivityKind.NegLogVariance
+        ? "active dims (variance split of log sigma^2; the code is never exactly 0)"
+        : "nonzero code entries";
+
+    /// <summary>How many samples have each count: [n] -> {count: samples}.</summary>
+    private static SortedDictionary<int, long> Histogram(int[] counts)
+    {
+        var histogram = new SortedDictionary<int, long>();
+        foreach (int c in counts) histogram[c] = histogram.GetValueOrDefault(c) + 1;
+        return histogram;
     }
 
     /// <summary>The activity score of a dimension that is exactly off: 0 for the prior's sigma = 1 (VAE family),

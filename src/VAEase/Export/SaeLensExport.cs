@@ -28,6 +28,9 @@ public static class SaeLensExport
             return $"{name} cannot be exported to SAELens: its code (1 - sigma) ⊙ mu comes from a Swish encoder with a variance head, " +
                    $"which no SAELens architecture computes (SAELens loads ReLU and TopK SAEs); export an sae-l1, sae-log or sae-topk model, " +
                    $"or write the codes with `vaease encode`";
+        if (config.Kind is ModelKind.SaeBatchTopK or ModelKind.SaeJumpRelu)
+            return $"{name} cannot be exported to SAELens yet: its inference threshold has no place in the standard or topk layouts written here; " +
+                   $"write the codes with `vaease encode`";
         if (config.Encoder is not (EncoderKind.Linear or EncoderKind.OneLayer))
             return $"{name} with encoder {Json.Name(config.Encoder)} cannot be exported to SAELens, whose SAEs have a single Linear encoder (W_enc, b_enc; train with --encoder linear or one-layer)";
         if (config.Decoder != DecoderKind.Linear)

@@ -28,6 +28,8 @@ public static class ModelFactory
         ModelKind.SaeL1 => new SaeL1(config),
         ModelKind.SaeLog => new SaeLog(config),
         ModelKind.SaeTopK => new SaeTopK(config),
+        ModelKind.SaeBatchTopK => new SaeBatchTopK(config),
+        ModelKind.SaeJumpRelu => new SaeJumpRelu(config),
         _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown model kind"),
     };
 }

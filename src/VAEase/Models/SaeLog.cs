@@ -5,5 +5,5 @@ namespace VAEase.Models;
 /// <summary>SAE-log: h(z) = log(|z| + eps) (Candes et al., 2008).</summary>
 public sealed class SaeLog(ModelConfig config) : ReluSparseAutoencoder(config)
 {
-    protected override Tensor CodePenalty(Tensor z) => Losses.LogPenalty(z, Config.LogEps);
+    protected override Tensor CodePenalty(Tensor pre, Tensor z) => Losses.LogPenalty(z, Config.LogEps);
 }

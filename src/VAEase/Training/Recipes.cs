@@ -4,7 +4,9 @@ using VAEase.Networks;
 namespace VAEase.Training;
 
 /// <summary>The authors' recipes (spec §2) as default configs: what `vaease train` uses unless a
-/// config file or a flag says otherwise.</summary>
+/// config file or a flag says otherwise. SAE-BatchTopK keeps SAE-TopK's k in every recipe; SAE-JumpReLU keeps the
+/// <see cref="ModelConfig"/> defaults (lambda 0.1, bandwidth 0.05, initial thresholds 0.1), measured on the synthetic
+/// linear union only (see <see cref="Synthetic"/>): elsewhere choose --l0 for the L0 wanted.</summary>
 public static class Recipes
 {
     /// <summary>Defaults for a model on a union of linear subspaces ("linear") or of MLP manifolds
@@ -13,7 +15,11 @@ public static class Recipes
     /// one cosine cycle over the run instead of the authors' warm restarts. Once gamma has shrunk, the loss is
     /// 1/gamma times as steep, and a restart to the peak learning rate knocked 4 of 10 converged VAEase runs on
     /// other unions into the all-noise stationary point; with one cycle none of 19 collapsed, and the paper's union
-    /// is still 4/4/4 on every seed, with a lower error. `--t0 10` gives the authors' schedule back.</summary>
+    /// is still 4/4/4 on every seed, with a lower error. `--t0 10` gives the authors' schedule back.
+    /// The two later SAEs take the SAE recipe: SAE-BatchTopK the same k as SAE-TopK (Bussmann et al. compare the two at
+    /// equal k), SAE-JumpReLU lambda = 0.1 on its L0 with bandwidth 0.05 and initial thresholds 0.1 (measured on the demo's
+    /// linear union, see <see cref="ModelConfig.L0"/>; no value carries over from the JumpReLU paper, whose data has
+    /// another scale).</summary>
     public static RunConfig Synthetic(ModelKind kind, string family, string data, int inputDim, int largestPiece)
     {
         bool variational = kind is ModelKind.VAEase or ModelKind.Vae;

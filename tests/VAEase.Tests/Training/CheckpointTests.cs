@@ -19,6 +19,8 @@ public sealed class CheckpointTests
     [Theory]
     [InlineData(ModelKind.VAEase, 23)] // resumes from the mid-epoch checkpoint of step 21
     [InlineData(ModelKind.SaeL1, 21)]  // crashes before step 21's checkpoint: resumes from the epoch end at step 20
+    [InlineData(ModelKind.SaeBatchTopK, 23)] // the running threshold (a buffer) must come back with the weights
+    [InlineData(ModelKind.SaeJumpRelu, 23)]
     public void A_run_killed_and_resumed_ends_with_the_same_weights_as_an_uninterrupted_run(ModelKind kind, long crashStep)
     {
         RunConfig run = TrainingFixture.Run(kind, "linear:d=8,dims=2+2,n=5000,seed=2", epochs: 4);
