@@ -1,14 +1,10 @@
-using System.Diagnostics;
-
 namespace VAEase.Tests.Cli;
 
 /// <summary>Runs the real `vaease` program (the CLI assembly beside the tests) as a child process.</summary>
 internal static class CliProcess
 {
-    public sealed record Result(int ExitCode, string Stdout, string Stderr);
-
     /// <summary>Asserts a user error: exit code 2 and one line on stderr, "error: ..." containing the fragment.</summary>
-    public static void AssertUsageError(Result result, string expectedFragment)
+    public static void AssertUsageError(ChildProcess.Result result, string expectedFragment)
     {
         Assert.Equal(2, result.ExitCode);
         string message = result.Stderr.TrimEnd('\n');
@@ -17,7 +13,7 @@ internal static class CliProcess
         Assert.Contains(expectedFragment, message);
     }
 
-    public static Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
+    public static ChildProcess.Result Run(params string[] args) => Run(new Dictionary<string, string>(), args);
 
     /// <summary>Trains each model on <paramref name="data"/> for 3 epochs with 6 latents into root/MODEL; returns those folders.</summary>
     public static string[] TrainSmall(string root, string data, params string[] models) =>
@@ -30,21 +26,10 @@ internal static class CliProcess
         })];
 
     /// <summary>As <see cref="Run(string[])"/>, with extra environment variables for the child.</summary>
-    public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ChildProcess.Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "VAEase.Cli.dll"));
-        foreach (var (name, value) in VAEase.Training.NativeHeap.Environment) start.Environment[name] = value; // as the launcher does
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        // A guard against hangs, not a speed limit: on a machine shared with training runs the conv smoke runs took over 3 min.
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"vaease {string.Join(' ', args)} did not finish");
-        }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        var variables = new Dictionary<string, string>(environment);
+        foreach (var (name, value) in VAEase.Training.NativeHeap.Environment) variables[name] = value; // as the launcher does
+        return ChildProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "VAEase.Cli.dll"), .. args], variables);
     }
 }

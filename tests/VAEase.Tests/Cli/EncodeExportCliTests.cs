@@ -53,7 +53,7 @@ public sealed class EncodeExportCliTests
         }
     }
 
-    static void AssertUsageErrorAndNothingWritten(CliProcess.Result result, string dir, params string[] fragments)
+    static void AssertUsageErrorAndNothingWritten(ChildProcess.Result result, string dir, params string[] fragments)
     {
         Assert.Equal(2, result.ExitCode);
         string message = result.Stderr.TrimEnd('\n');

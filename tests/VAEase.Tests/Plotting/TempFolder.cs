@@ -1,10 +1,10 @@
 namespace VAEase.Tests.Plotting;
 
 /// <summary>A fresh folder under the system temp folder, deleted with everything in it on dispose.</summary>
-sealed class TempFolder : IDisposable
+sealed class TempFolder(string prefix = "vaease-plot") : IDisposable
 {
     public string Path { get; } = Directory.CreateDirectory(
-        System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"vaease-plot-{Guid.NewGuid():N}")).FullName;
+        System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}")).FullName;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
-using VAEase.Build;
+using VAEase.Native;
 using static TorchSharp.torch;
 
-namespace VAEase.Tests.Build;
+namespace VAEase.Tests.Native;
 
 public sealed class NativeLibraryTests
 {
@@ -23,12 +23,11 @@ public sealed class NativeLibraryTests
     public void The_build_output_library_is_weak_exactly_when_the_system_lacks_the_version()
     {
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
-        string? system = ElfVersionPatch.FindSystemLibStdCxx();
-        Assert.NotNull(system);
+        Assert.NotNull(ElfVersionPatch.LibStdCxxInUse());
         ushort? flags = ElfVersionPatch.ReadVersionNeedFlags(File.ReadAllBytes(OutputLibrary), Version);
         Assert.NotNull(flags);
         bool weak = (flags.Value & ElfVersionPatch.VerFlgWeak) != 0;
-        Assert.Equal(!ElfVersionPatch.FileContainsVersionString(system, Version), weak);
+        Assert.Equal(ElfVersionPatch.LibStdCxxLacks(Version), weak);
     }
 
     [Fact]
@@ -48,6 +47,26 @@ public sealed class NativeLibraryTests
 
         Assert.Equal(ElfVersionPatch.Outcome.AlreadyWeak, ElfVersionPatch.MakeVersionNeedWeak(elf, Version));
         Assert.Equal(ElfVersionPatch.Outcome.VersionNotNeeded, ElfVersionPatch.MakeVersionNeedWeak(elf, "GLIBCXX_99.0"));
+    }
+
+    [Fact]
+    public void The_libstdcxx_in_use_defines_its_base_version_and_not_a_future_one()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+        byte[] libstdcxx = File.ReadAllBytes(ElfVersionPatch.LibStdCxxInUse()!);
+        Assert.True(ElfVersionPatch.DefinesVersion(libstdcxx, "GLIBCXX_3.4"));
+        Assert.False(ElfVersionPatch.DefinesVersion(libstdcxx, "GLIBCXX_99.0"));
+        // A need is not a definition: TorchSharp's library needs the version and defines none of libstdc++'s.
+        Assert.False(ElfVersionPatch.DefinesVersion(File.ReadAllBytes(OutputLibrary), Version));
+    }
+
+    [Fact]
+    public void The_library_needs_libtorch_from_its_own_folder_and_the_system_cxx_runtime()
+    {
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux)) return;
+        List<string> needed = ElfVersionPatch.NeededLibraries(File.ReadAllBytes(OutputLibrary));
+        Assert.Equal(["libtorch.so", "libc10.so", "libtorch_cpu.so", "libstdc++.so.6"], needed.Take(4));
+        Assert.All(needed.Take(3), name => Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(OutputLibrary)!, name)), name));
     }
 
     [Fact]
