@@ -16,10 +16,15 @@ public static class GanRun
 {
     public const string ConfigFile = "gan.json";
 
+    /// <summary>The files of a GAN run: the config, the two networks and the metrics, and the sample grid `vaease gan train` draws.</summary>
+    public static RunFiles Files { get; } = new(ConfigFile,
+        [Gan.GeneratorName + ".safetensors", Gan.DiscriminatorName + ".safetensors", EpochLoop.MetricsFile], ["samples.png"]);
+
     /// <summary>Trains a GAN on the rows of <paramref name="data"/> (values in [0, 1]) into <paramref name="outDir"/>.</summary>
     public static List<EpochMetrics> Train(GanConfig config, Dataset data, string outDir, TrainOptions options)
     {
         config.Validate();
+        config.RequireMemory();
         if (data.Dim != config.InputDim) throw new VAEaseException($"the GAN expects d = {config.InputDim} but {data.Name} has d = {data.Dim}");
         if (data.Count < config.BatchSize) throw new VAEaseException($"{data.Name}: {data.Count} rows are fewer than one batch of {config.BatchSize}");
         using Tensor x = data.X.slice(0, 0, Math.Min(config.Rows ?? data.Count, data.Count), 1);
@@ -27,7 +32,7 @@ public static class GanRun
         if (min < 0 || max > 1) throw new VAEaseException($"{data.Name}: the GAN trains on values in [0, 1], found [{min}, {max}]");
         using var gan = ModelFactory.Seeded(config.Seed, () => new Gan(config, options.Device));
         var schedule = new LoopSchedule(config.Epochs, config.BatchSize, (_, _) => config.LearningRate, config.Seed, config.CheckpointEvery);
-        return EpochLoop.TrainInto(outDir, ConfigFile, config, gan, x, schedule, options,
+        return EpochLoop.TrainInto(outDir, Files, config, gan, x, schedule, options,
             h => new { h.Epoch, h.Step, generatorLoss = h.Loss, discriminatorLoss = h.SquaredError, h.Seconds });
     }
 

@@ -216,7 +216,8 @@ public static class HostileInputTests
         [InlineData("config: fewer epochs", "checkpoint/state.json: epoch 1 is outside the run's epochs 0..0")]
         [InlineData("config: larger batches", "checkpoint/state.json: batch 2 is outside an epoch of 2 batches")]
         [InlineData("config: another latent", "checkpoint/model.safetensors: tensor 'encoder.0.weight' has shape [8, 8], but the model of {0}/config.json needs [10, 8]")]
-        [InlineData("config: latent 10^9", "checkpoint/model.safetensors: 329 values cannot be the weights of the model of {0}/config.json (latent 1000000000, d = 8)")]
+        [InlineData("config: latent 6*10^7", "checkpoint/model.safetensors: 329 values cannot be the weights of the model of {0}/config.json (latent 60000000, d = 8)")]
+        [InlineData("config: latent 10^9", "config.json: must be in [1, 67108864], got 1000000000 (Parameter 'Latent')")]
         public void A_checkpoint_that_was_edited_damaged_or_no_longer_fits_its_run_is_refused_not_resumed(string change, string problem)
         {
             string dir = CaseFolder(), run = Path.Combine(dir, "run"), checkpoint = Path.Combine(run, "checkpoint");
@@ -242,6 +243,7 @@ public static class HostileInputTests
                 case "config: fewer epochs": Edit(config, "\"epochs\": 3,", "\"epochs\": 1,"); break;
                 case "config: larger batches": Edit(config, "\"batch_size\": 512,", "\"batch_size\": 1024,"); break;
                 case "config: another latent": Edit(config, "\"latent\": 4,", "\"latent\": 5,"); break;
+                case "config: latent 6*10^7": Edit(config, "\"latent\": 4,", "\"latent\": 60000000,"); break;
                 case "config: latent 10^9": Edit(config, "\"latent\": 4,", "\"latent\": 1000000000,"); break;
             }
             AssertRefused(dir, ["train", "--out", run, "--resume"], null, $"error: {run}/{string.Format(problem, run)}");
@@ -255,7 +257,8 @@ public static class HostileInputTests
         [InlineData("eval", "config: another latent", "model.safetensors: tensor 'encoder.0.weight' has shape [8, 8], but the model of {0}/config.json needs [10, 8]")]
         [InlineData("encode", "config: another latent", "model.safetensors: tensor 'encoder.0.weight' has shape [8, 8], but the model of {0}/config.json needs [10, 8]")]
         [InlineData("eval", "config: another kind", "model.safetensors: tensor 'encoder.6.weight' has shape [8, 8], but the model of {0}/config.json needs [4, 8]")]
-        [InlineData("eval", "config: latent 10^9", "model.safetensors: 329 values cannot be the weights of the model of {0}/config.json (latent 1000000000, d = 8)")]
+        [InlineData("eval", "config: latent 6*10^7", "model.safetensors: 329 values cannot be the weights of the model of {0}/config.json (latent 60000000, d = 8)")]
+        [InlineData("encode", "config: latent 10^9", "config.json: must be in [1, 67108864], got 1000000000 (Parameter 'Latent')")]
         [InlineData("eval", "weights: NaN", "model.safetensors: tensor 'decoder.weight' has 1 non-finite value (NaN or infinity)")]
         [InlineData("encode", "weights: infinity", "model.safetensors: tensor 'decoder.bias' has 8 non-finite values (NaN or infinity)")]
         [InlineData("eval", "weights: one missing", "model.safetensors: no tensor 'decoder.bias', which the model of {0}/config.json has")]
@@ -273,6 +276,7 @@ public static class HostileInputTests
             {
                 case "config: another latent": Edit(config, "\"latent\": 4,", "\"latent\": 5,"); break;
                 case "config: another kind": Edit(config, "\"kind\": \"vaease\"", "\"kind\": \"sae-l1\""); break;
+                case "config: latent 6*10^7": Edit(config, "\"latent\": 4,", "\"latent\": 60000000,"); break;
                 case "config: latent 10^9": Edit(config, "\"latent\": 4,", "\"latent\": 1000000000,"); break;
                 case "weights: NaN": Rewrite(weights, t => t["decoder.weight"][3, 1] = float.NaN); break;
                 case "weights: infinity": Rewrite(weights, t => t["decoder.bias"].fill_(float.PositiveInfinity)); break;
