@@ -32,19 +32,63 @@ internal static class CliProcess
     /// <summary>As <see cref="Run(string[])"/>, with extra environment variables for the child.</summary>
     public static Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        using Running running = Start(environment, args);
+        return running.Wait();
+    }
+
+    /// <summary>Starts vaease without waiting for it: to kill it, or to run a second one beside it.</summary>
+    public static Running Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    private static Running Start(IReadOnlyDictionary<string, string> environment, string[] args)
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "VAEase.Cli.dll"));
         foreach (var (name, value) in VAEase.Training.NativeHeap.Environment) start.Environment[name] = value; // as the launcher does
         foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        // A guard against hangs, not a speed limit: on a machine shared with training runs the conv smoke runs took over 3 min.
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        return new Running(Process.Start(start)!, args);
+    }
+
+    /// <summary>A vaease process started by <see cref="Start(string[])"/>, its output collected as it runs.</summary>
+    public sealed class Running : IDisposable
+    {
+        private readonly Process process;
+        private readonly string[] args;
+        private readonly Task<string> stdout, stderr;
+
+        public Running(Process process, string[] args)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"vaease {string.Join(' ', args)} did not finish");
+            this.process = process;
+            this.args = args;
+            stdout = process.StandardOutput.ReadToEndAsync();
+            stderr = process.StandardError.ReadToEndAsync();
         }
-        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+
+        public bool HasExited => process.HasExited;
+
+        /// <summary>SIGKILL, as `kill -9`: no handler, no finally block runs.</summary>
+        public Result Kill()
+        {
+            process.Kill();
+            return Wait();
+        }
+
+        /// <summary>Waits for the exit and returns what it printed.</summary>
+        public Result Wait()
+        {
+            // A guard against hangs, not a speed limit: on a machine shared with training runs the conv smoke runs took over 3 min.
+            if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"vaease {string.Join(' ', args)} did not finish");
+            }
+            return new Result(process.ExitCode, stdout.Result, stderr.Result);
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited) process.Kill();
+            process.Dispose();
+        }
     }
 }

@@ -76,10 +76,13 @@ public static class HostileInputTests
             return dir;
         }
 
-        /// <summary>Everything under the folder (hidden files too): each file with the SHA-256 of its content, each folder as such.</summary>
-        private static Dictionary<string, string> Snapshot(string dir) =>
-            Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories)
-                .ToDictionary(f => f, f => Directory.Exists(f) ? "folder" : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+        /// <summary>Everything under the folder (hidden files too): each file with the SHA-256 of its content (a file over
+        /// 64 MB, such as a sparse file of terabytes, by its length and time of last write), each folder as such.</summary>
+        protected static Dictionary<string, string> Snapshot(string dir) =>
+            Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, f =>
+                Directory.Exists(f) ? "folder"
+                : new FileInfo(f).Length > 64 << 20 ? $"{new FileInfo(f).Length} bytes written {File.GetLastWriteTimeUtc(f):O}"
+                : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
         /// <summary>Runs vaease on the files of <paramref name="dir"/> and asserts the refusal: exit code 2, exactly one line
         /// "error: ..." containing every fragment, no stack trace, and the folder's files the same, no new ones.</summary>
@@ -87,12 +90,23 @@ public static class HostileInputTests
         {
             var before = Snapshot(dir);
             var result = CliProcess.Run(environment ?? new Dictionary<string, string>(), args);
-            Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}: {result.Stderr}");
-            string message = result.Stderr.TrimEnd('\n');
-            Assert.True(!message.Contains('\n') && message.StartsWith("error: ", StringComparison.Ordinal), $"not one error line: {result.Stderr}");
-            Assert.True(!message.Contains("Exception") && !message.Contains("   at "), $"a stack trace: {result.Stderr}");
-            foreach (string fragment in fragments) Assert.True(message.Contains(fragment), $"'{fragment}' is not in: {message}");
+            AssertOneError(result, alone: true, fragments);
             Assert.Equal(before, Snapshot(dir));
+        }
+
+        /// <summary>Asserts exit code 2 and exactly one line "error: ..." on stderr, its last, containing every fragment, and no
+        /// stack trace; <paramref name="alone"/>: nothing else on stderr (a run that had started may have announced itself
+        /// and shown progress first). Returns the error line.</summary>
+        private protected static string AssertOneError(CliProcess.Result result, bool alone, params string[] fragments)
+        {
+            Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}: {result.Stderr}");
+            string[] lines = result.Stderr.TrimEnd('\n').Split('\n');
+            string message = lines[^1];
+            Assert.True(message.StartsWith("error: ", StringComparison.Ordinal) && lines.Count(l => l.StartsWith("error", StringComparison.Ordinal)) == 1 &&
+                        (!alone || lines.Length == 1), $"not one error line: {result.Stderr}");
+            Assert.True(!result.Stderr.Contains("Exception") && !result.Stderr.Contains("   at "), $"a stack trace: {result.Stderr}");
+            foreach (string fragment in fragments) Assert.True(message.Contains(fragment), $"'{fragment}' is not in: {message}");
+            return message;
         }
 
         protected static string Safetensors(string header, int dataBytes) => Convert.ToBase64String(Hand(header, dataBytes));
@@ -184,6 +198,16 @@ public static class HostileInputTests
             var environment = new Dictionary<string, string> { ["VAEASE_DATA_DIR"] = Path.Combine(dir, "data") };
             AssertRefused(dir, ["train", "--model", "vaease", "--data", "mnist", "--out", Path.Combine(dir, "out")], environment,
                 $"{Path.Combine(mnist, "train-images-idx3-ubyte")}: truncated: the IDX header declares 784000000 data bytes but the file holds only 784");
+        }
+
+        [Fact]
+        public void A_folder_given_as_an_npy_or_safetensors_file_is_named_a_directory_not_a_missing_file()
+        {
+            string dir = CaseFolder(), shards = Path.Combine(dir, "shards");
+            Directory.CreateDirectory(shards);
+            foreach (string kind in new[] { "npy", "safetensors" })
+                AssertRefused(dir, ["train", "--model", "vaease", "--data", $"{kind}:{shards}", "--out", Path.Combine(dir, "out")], null,
+                    $"error: {shards} is a directory, not a .{kind} file (a folder of .npy or .safetensors shards is read with shards:{shards})");
         }
 
         [Fact]
