@@ -60,12 +60,14 @@ public static class GanRun
     }
 
     /// <summary>Writes <paramref name="count"/> samples in [0, 1] as a float32 .npy [count, d], generated in
-    /// chunks (the file never has to fit in memory); the same seed gives the same file.</summary>
+    /// chunks (the file never has to fit in memory, but has to fit on the disk: checked first); the same seed gives
+    /// the same file.</summary>
     public static void Sample(string dir, long count, long seed, string outPath, Device? device = null, IProgress<long>? progress = null)
     {
         if (count < 1) throw new VAEaseException($"the number of samples must be positive, got {count}");
         var (generator, config) = Load(dir, device);
         using var _ = generator;
+        MemoryBudget.RequireDisk(4.0 * count * config.InputDim, Path.GetDirectoryName(Path.GetFullPath(outPath))!, $"--n {count} samples of d = {config.InputDim}");
         using var noise = new torch.Generator((ulong)seed, device ?? CPU);
         const int chunk = 8192;
         NpyReader.WriteMatrix(outPath, count, config.InputDim, stream =>
