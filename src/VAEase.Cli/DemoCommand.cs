@@ -38,6 +38,7 @@ public static class DemoCommand
         ModelKind[] kinds = Naming.ParseModels(parse.GetValue(Models)!);
         int epochs = parse.GetValue(Epochs);
         string outRoot = parse.GetValue(Out)!;
+        new OutputGuard().Models(kinds.Select(kind => Path.Combine(outRoot, Json.Name(kind))), "--out").OutputIfGiven(parse.GetValue(JsonPath), "--json");
 
         using Dataset all = DataSpec.Load(spec);
         var rows = new List<RunResult>();
@@ -50,7 +51,8 @@ public static class DemoCommand
             run = (run with { Training = run.Training with { Epochs = epochs, Seed = parse.GetValue(Seed), RestartPeriod = 0 } }).Validate();
             Devices.UseThreadsFor(run);
             string dir = Path.Combine(outRoot, Json.Name(kind));
-            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            using RunLock claim = RunLock.Acquire(dir);
+            RunFiles.Autoencoder.Clear(dir); // the demo trains afresh; a folder holding anything but a run is refused
             rows.Add(ExperimentRun.TrainAndEvaluate(run, all, dir,
                 Cli.TrainOptions(device, $"{Json.Name(kind),-8}", token)));
         }

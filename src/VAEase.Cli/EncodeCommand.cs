@@ -38,11 +38,13 @@ public static class EncodeCommand
             Sparse = parse.GetValue(Sparse),
             BatchSize = parse.GetValue(Batch),
         }.Validate();
-        string dir = parse.GetValue(ModelDir)!;
+        string dir = parse.GetValue(ModelDir)!, spec = parse.GetValue(Data)!;
+        var guard = new OutputGuard().Model(dir).Data(spec);
+        foreach (string output in CodeExport.OutputsOf(options)) guard.Output(output, "--out");
+        guard.OutputIfGiven(parse.GetValue(JsonPath), "--json");
         var (model, run) = ModelStore.Load(dir, device);
         using (model)
         {
-            string spec = parse.GetValue(Data)!;
             using Normalization? normalization = Normalization.Load(dir, run.Normalize, run.Model.InputDim);
             EncodeSummary summary;
             if (DataSpec.IsFileMatrix(spec))

@@ -38,6 +38,7 @@ public static class EvalCommand
         using (model)
         {
             string spec = parse.GetValue(Data) ?? run.Data;
+            new OutputGuard().Model(dir).Data(spec).OutputIfGiven(parse.GetValue(JsonPath), "--json").OutputIfGiven(parse.GetValue(PlotPath), "--plot");
             bool sameData = DataSpec.Canonical(spec) == DataSpec.Canonical(run.Data);
             bool testSplit = sameData && !parse.GetValue(AllRows);
             int dim = DataSpec.Describe(spec).Dim;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VAEase.Export;
+using VAEase.IO;
 using VAEase.Training;
 
 namespace VAEase.Cli;
@@ -27,6 +28,8 @@ public static class ExportCommand
     private static int Run(ParseResult parse)
     {
         string dir = parse.GetValue(ModelDir)!, outDir = parse.GetValue(Out)!;
+        var guard = new OutputGuard().Model(dir).OutputFolder(outDir, "--out");
+        foreach (string file in new[] { SaeLensExport.WeightsFile, SaeLensExport.ConfigFile }) guard.Output(Path.Combine(outDir, file), "--out");
         var (model, run) = ModelStore.Load(dir);
         if (run.Normalize != Data.NormalizeMode.None)
         {

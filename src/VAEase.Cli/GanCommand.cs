@@ -43,16 +43,18 @@ public static class GanCommand
         string outDir = parse.GetValue(Out)!;
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         bool resume = parse.GetValue(Resume);
-        GanConfig config = Stage.ConfigOfRun(outDir, resume, GanRun.ConfigFile, () => new GanConfig
+        if (!resume) new OutputGuard().Data(parse.GetValue(Data)!).OutputFolder(outDir, "--out");
+        using RunLock claim = RunLock.Acquire(outDir);
+        GanConfig config = Stage.ConfigOfRun(outDir, resume, GanRun.Files, () => new GanConfig
         {
             Data = parse.GetValue(Data)!, Epochs = parse.GetValue(Epochs), NoiseDim = parse.GetValue(NoiseDim), Seed = parse.GetValue(Seed),
         });
         using Dataset data = DataSpec.Load(config.Data);
         config = config with { InputDim = data.Dim };
         config.Validate();
-        Console.Error.WriteLine($"training the GAN on {config.Data}: {data.Count} images, d = {data.Dim}, noise dim {config.NoiseDim}, " +
-                                $"{config.Epochs} epochs of {Trainer.BatchesPerEpoch(data.Count, config.BatchSize)} steps");
-        var history = GanRun.Train(config, data, outDir, Cli.TrainOptions(device, "gan", token, resume));
+        string announce = $"training the GAN on {config.Data}: {data.Count} images, d = {data.Dim}, noise dim {config.NoiseDim}, " +
+                          $"{config.Epochs} epochs of {Trainer.BatchesPerEpoch(data.Count, config.BatchSize)} steps";
+        var history = GanRun.Train(config, data, outDir, Cli.TrainOptions(device, "gan", token, resume) with { Starting = () => Console.Error.WriteLine(announce) });
         string grid = Path.Combine(outDir, "samples.png");
         GanRun.SampleGrid(outDir, data, grid, config.Seed);
         var last = history[^1];
@@ -69,6 +71,7 @@ public static class GanCommand
         long count = parse.GetValue(Count), seed = parse.GetValue(Seed);
         if (outPath is null && grid is null) throw new VAEaseException("nothing to write: give --out FILE.npy and/or --grid FILE.png");
         if (outPath is not null && !outPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) throw new VAEaseException($"--out must name a .npy file, got {outPath}");
+        new OutputGuard().Model(dir, "--gan").OutputIfGiven(outPath, "--out").OutputIfGiven(grid, "--grid");
         if (grid is not null)
         {
             GanConfig config = GanRun.ReadConfig(dir);

@@ -72,6 +72,11 @@ public static class IdCommand
         var diffusionConfig = DiffusionDefaults with { Points = parse.GetValue(Points), NbSigma = nbSigmas[0], FlipdT0 = flipdT0s[0], Seed = seed };
         if (withModel && modelDir is not null) model = ModelEstimate.Load(modelDir, spec, info, device);
         else if (withModel) plan = ModelEstimate.PlanTraining(spec, parse.GetValue(Out), parse.GetValue(Epochs), seed);
+        var guard = new OutputGuard().Data(spec);
+        if (modelDir is not null) guard.Model(modelDir);
+        if (parse.GetValue(ScoreDir) is { } scoreFolder) guard.Model(scoreFolder, "--score");
+        if (plan is not null) guard.OutputFolder(plan.Dir, "--out").Model(plan.Dir, "--out");
+        guard.OutputIfGiven(parse.GetValue(JsonPath), "--json").OutputIfGiven(parse.GetValue(PlotPath), "--plot");
         try
         {
             using Dataset data = DataSpec.Load(spec);

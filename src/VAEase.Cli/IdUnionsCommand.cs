@@ -62,6 +62,9 @@ public static class IdUnionsCommand
         string? table2 = parse.GetValue(Table2Dir);
         var parts = ReproduceCommand.SelectParts(parse.GetValue(PartOption)!, parse.GetValue(Data), quick).ToList();
         if (table2 is not null && !Directory.Exists(table2)) throw new VAEaseException($"--table2: no folder {table2}");
+        var guard = new OutputGuard().Models(parts.SelectMany(p => new[] { Path.Combine(outRoot, p.Item1.Name, "vaease"), Path.Combine(outRoot, p.Item1.Name, "score") }), "--out");
+        if (table2 is not null) guard.Model(table2, "--table2");
+        guard.OutputIfGiven(parse.GetValue(JsonPath), "--json");
         var clock = Stopwatch.StartNew();
 
         var results = new List<PartResult>();

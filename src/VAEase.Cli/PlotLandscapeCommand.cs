@@ -45,6 +45,7 @@ public static class PlotLandscapeCommand
     {
         string path = parse.GetValue(Out)!;
         PlotCommand.CheckImagePath(path, "--out");
+        new OutputGuard().Output(path, "--out").OutputIfGiven(parse.GetValue(JsonPath), "--json");
         var config = new LandscapeConfig
         {
             X = parse.GetValue(X), Lambda1 = parse.GetValue(L1), Lambda2 = parse.GetValue(L2), Eps = parse.GetValue(Eps),

@@ -32,6 +32,8 @@ public static class PlotMaskingCommand
         string path = parse.GetValue(Out)!;
         PlotCommand.CheckImagePath(path, "--out");
         string[] dirs = Naming.ParseList(parse.GetValue(Models)!, "--models", s => s);
+        new OutputGuard().Models(dirs, "--models").Data(parse.GetValue(Data)!)
+            .Output(path, "--out").Output(Path.ChangeExtension(path, ".csv"), "--out (its .csv)").OutputIfGiven(parse.GetValue(JsonPath), "--json");
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         using Dataset data = DataSpec.Load(parse.GetValue(Data)!);
         var curves = new List<MaskingResult>();

@@ -29,7 +29,9 @@ public static class PlotTrainingCommand
         string path = parse.GetValue(Out)!;
         PlotCommand.CheckImagePath(path, "--out");
         TrainingMetric metric = Naming.Parse<TrainingMetric>(parse.GetValue(Metric)!, "metric");
-        TrainingHistory[] runs = Naming.ParseList(parse.GetValue(Runs)!, "--runs", TrainingHistory.Read);
+        string[] dirs = Naming.ParseList(parse.GetValue(Runs)!, "--runs", s => s);
+        new OutputGuard().Models(dirs, "--runs").Output(path, "--out").OutputIfGiven(parse.GetValue(JsonPath), "--json");
+        TrainingHistory[] runs = [.. dirs.Select(TrainingHistory.Read)];
         Figures.TrainingPlot(path, metric, runs);
         foreach (TrainingHistory history in runs)
         {

@@ -35,6 +35,7 @@ public static class ReportCommand
         if (k < 1) throw new VAEaseException($"--k must be >= 1, got {k}");
         string dir = parse.GetValue(ModelDir)!;
         if (parse.GetValue(Data) is { } given) TextSet(given); // a bad --data fails before the model loads
+        new OutputGuard().Model(dir).Output(parse.GetValue(Out)!, "--out");
         var (model, run) = ModelStore.Load(dir, device);
         using (model)
         {

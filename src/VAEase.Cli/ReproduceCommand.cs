@@ -58,6 +58,8 @@ public static class ReproduceCommand
         VarianceBound? bound = parse.GetValue(VarianceBoundOption) is { } vb ? Naming.Parse<VarianceBound>(vb, "variance bound") : null;
         IEnumerable<(Part Part, string Spec)> parts = SelectParts(parse.GetValue(PartOption)!, parse.GetValue(Data), quick);
         string outRoot = parse.GetValue(Out)!;
+        string[] runDirs = [.. parts.SelectMany(p => kinds.SelectMany(kind => seeds.Select(seed => Path.Combine(outRoot, p.Part.Name, $"{Json.Name(kind)}-seed{seed}"))))];
+        new OutputGuard().Models(runDirs, "--out").OutputIfGiven(parse.GetValue(JsonPath), "--json");
         var results = new List<object>();
 
         foreach (var (part, spec) in parts)

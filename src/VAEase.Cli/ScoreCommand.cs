@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VAEase.Data;
 using VAEase.Generative;
+using VAEase.IO;
 using VAEase.Training;
 
 namespace VAEase.Cli;
@@ -34,7 +35,9 @@ public static class ScoreCommand
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         bool resume = parse.GetValue(Resume);
         string? spec = resume ? null : parse.GetValue(Data);
-        ScoreConfig config = Stage.ConfigOfRun(outDir, resume, ScoreRun.ConfigFile, () => new ScoreConfig { Data = spec! });
+        if (spec is not null) new OutputGuard().Data(spec).OutputFolder(outDir, "--out");
+        using RunLock claim = RunLock.Acquire(outDir);
+        ScoreConfig config = Stage.ConfigOfRun(outDir, resume, ScoreRun.Files, () => new ScoreConfig { Data = spec! });
         var (train, test) = DataSpec.LoadTrainTest(config.Data, 0.1, config.Seed);
         using (train)
         using (test)
@@ -46,9 +49,9 @@ public static class ScoreCommand
                     LearningRate = parse.GetValue(Lr), Seed = parse.GetValue(Seed),
                 };
             config.Validate();
-            Console.Error.WriteLine($"training a score model on {config.Data}: {train.Count} rows, d = {train.Dim}, hidden {config.Hidden} x {config.Blocks} blocks, " +
-                                    $"sigma in [{config.SigmaMin}, {config.SigmaMax}], {config.Epochs} epochs of {Trainer.BatchesPerEpoch(train.Count, config.BatchSize)} steps");
-            var history = ScoreRun.Train(config, train, outDir, Cli.TrainOptions(device, "score", token, resume));
+            string announce = $"training a score model on {config.Data}: {train.Count} rows, d = {train.Dim}, hidden {config.Hidden} x {config.Blocks} blocks, " +
+                              $"sigma in [{config.SigmaMin}, {config.SigmaMax}], {config.Epochs} epochs of {Trainer.BatchesPerEpoch(train.Count, config.BatchSize)} steps";
+            var history = ScoreRun.Train(config, train, outDir, Cli.TrainOptions(device, "score", token, resume) with { Starting = () => Console.Error.WriteLine(announce) });
             var last = history[^1];
             Console.WriteLine($"trained the score model in {history.Sum(h => h.Seconds):F0} s; last epoch: loss {last.Loss:G4} (low-noise half {last.SquaredError:G4})");
             Console.WriteLine($"saved to {outDir}; estimate with: vaease id --data {config.Data} --methods nb,flipd --score {outDir}");

@@ -24,18 +24,18 @@ internal static class Stage
         seconds[name] = stageClock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The config of a run: the one saved in <paramref name="outDir"/> when resuming, else a new one
-    /// for an empty (or new) folder.</summary>
-    internal static T ConfigOfRun<T>(string outDir, bool resume, string configFile, Func<T> fresh)
+    /// <summary>The config of a run: the one saved in <paramref name="outDir"/> when resuming, else a new one for an
+    /// empty (or new) folder, or one that holds only a failed run's files, which go (said on stderr). Call it holding
+    /// the folder's <see cref="Training.RunLock"/>.</summary>
+    internal static T ConfigOfRun<T>(string outDir, bool resume, Training.RunFiles files, Func<T> fresh)
     {
         if (resume)
         {
-            string path = Path.Combine(outDir, configFile);
-            if (!File.Exists(path)) throw new VAEaseException($"nothing to resume in {outDir} ({configFile} is missing)");
+            string path = Path.Combine(outDir, files.ConfigFile);
+            if (!File.Exists(path)) throw new VAEaseException($"nothing to resume in {outDir} ({files.ConfigFile} is missing)");
             return Json.Read<T>(path);
         }
-        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
-            throw new VAEaseException($"output folder {outDir} is not empty (use a new folder, or --resume to continue the run in it)");
+        if (files.ClearForNewRun(outDir)) Console.Error.WriteLine($"replacing the failed run in {outDir} (it left no results and no checkpoint)");
         return fresh();
     }
 }

@@ -57,6 +57,8 @@ public static class Table3Command
     {
         var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads));
         string set = parse.GetValue(Data)!.Trim().ToLowerInvariant();
+        new OutputGuard().Models(ModelList(parse).Select(kind => Path.Combine(OutDir(parse, set), $"{Json.Name(kind)}-seed{parse.GetValue(Seed)}")), "--out")
+            .OutputIfGiven(JsonOut(parse), "--json");
         if (TextSets.Names.Contains(set)) return Table3Text.Run(parse, set, device, token);
         if (!Papers.TryGetValue(set, out Paper? paper))
             throw new VAEaseException($"--data must be mnist, fashion-mnist, {string.Join(", ", TextSets.Names)}; got '{set}'");

@@ -61,6 +61,7 @@ public static class Table4Command
 
         // 1. The GAN.
         string ganDir = parse.GetValue(GanDir) ?? Path.Combine(outDir, "gan");
+        new OutputGuard().Models([ganDir, Path.Combine(outDir, "vaease"), Path.Combine(outDir, "score")], "--out").OutputIfGiven(parse.GetValue(JsonPath), "--json");
         if (parse.GetValue(GanDir) is null)
         {
             var gan = new GanConfig { Epochs = quick ? 1 : parse.GetValue(GanEpochs), Seed = seed, Rows = quick ? 1024 : null };

@@ -64,15 +64,42 @@ public static class TrainCommand
         string outDir = parse.GetValue(Out)!;
         var device = Devices.Setup(parse.GetValue(DeviceOption)!, parse.GetValue(Threads));
         bool resume = parse.GetValue(Resume);
-        RunConfig run = resume ? ResumedConfig(parse, outDir) : NewConfig(parse);
-        if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
-            throw new VAEaseException($"output folder {outDir} is not empty (use a new folder, or --resume to continue the run in it)");
+        RunConfig? fresh = resume ? null : NewConfig(parse); // a bad option is refused before the folder is touched
+        if (fresh is not null) Guard(fresh, parse.GetValue(ConfigFile), outDir);
+        // Claimed before anything in the folder is read or written: a second training or a --resume of a running one
+        // would otherwise delete its checkpoints.
+        using RunLock claim = RunLock.Acquire(outDir);
+        RunConfig run = fresh ?? ResumedConfig(parse, outDir);
+        if (fresh is null) Guard(run, null, outDir);
+        if (fresh is not null && RunFiles.Autoencoder.ClearForNewRun(outDir))
+            Console.Error.WriteLine($"replacing the failed run in {outDir} (it left no model and no checkpoint)");
+        try
+        {
+            return Train(run, outDir, resume, device, token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            RunFiles.Autoencoder.AfterFailure(outDir); // what a failed run wrote would only block the corrected rerun
+            throw;
+        }
+    }
 
+    /// <summary>Refuses an --out that is, or lies inside, what the run reads (its data, the --config file).</summary>
+    private static void Guard(RunConfig run, string? configFile, string outDir)
+    {
+        var guard = new OutputGuard().Data(run.Data);
+        if (configFile is not null) guard.InputFile(configFile, "the --config file");
+        guard.OutputFolder(outDir, "--out");
+    }
+
+    private static int Train(RunConfig run, string outDir, bool resume, TorchSharp.torch.Device device, CancellationToken token)
+    {
         using (RunData data = RunData.Open(run, outDir))
         {
             IBatchSource train = data.Train;
             run = run with { Model = run.Model with { InputDim = train.Dim } };
             run.Validate();
+            Dataset test = data.Test(); // read (and checked) now: a bad held-out row found after the training would fail a finished run
             string label = Json.Name(run.Model.Kind);
             string streamed = run.Stream is { } s ? $", streamed through a {s.ShuffleBuffer}-row shuffle buffer" : "";
             string normalized = run.Normalize == NormalizeMode.None ? "" : $", normalised ({Json.Name(run.Normalize)})";
@@ -88,7 +115,7 @@ public static class TrainCommand
                 Device = device, Resume = resume, Progress = new ProgressBar(label), Cancellation = token, Starting = Starting,
             });
             using var model = result.Model;
-            EvalReport report = Evaluator.Evaluate(model, data.Test(), device: device);
+            EvalReport report = Evaluator.Evaluate(model, test, device: device);
             if (result.Stopped is { } why) Console.WriteLine($"stopped after {result.History.Count} epochs: {why}");
             Console.WriteLine($"trained {label} in {result.Seconds:F1} s; test split: RE {report.Re:G4}, FVU {report.Fvu:G4}, L0 {report.L0:F2}, mean active dims {report.MeanActiveDims:F2}" +
                               (report.ActiveDimsPerGroup is { } g ? $", per group {string.Join("/", g.Values)}" : ""));
@@ -105,9 +132,11 @@ public static class TrainCommand
             throw new VAEaseException($"--resume continues with {Path.Combine(outDir, ModelStore.ConfigFile)}; {given.Name} cannot change it");
         string path = Path.Combine(outDir, ModelStore.ConfigFile);
         if (!File.Exists(path)) throw new VAEaseException($"nothing to resume in {outDir} ({ModelStore.ConfigFile} is missing)");
-        if (File.Exists(Path.Combine(outDir, ModelStore.WeightsFile)))
+        if (RunFiles.Autoencoder.IsFinished(outDir))
             throw new VAEaseException($"the run in {outDir} has already finished ({ModelStore.WeightsFile} exists)");
-        return Json.Read<RunConfig>(path);
+        RunConfig run = Json.Read<RunConfig>(path);
+        try { return run.Validate(); }
+        catch (ArgumentException e) { throw new VAEaseException($"{path}: {e.Message}", e); }
     }
 
     private static RunConfig NewConfig(ParseResult parse)
@@ -152,7 +181,11 @@ public static class TrainCommand
             ReopenDeadLatents = parse.GetValue(Reopen) ?? t.ReopenDeadLatents,
         };
         NormalizeMode normalize = parse.GetValue(Normalize) is { } n ? Naming.Parse<NormalizeMode>(n, "normalisation") : run.Normalize;
-        return run with { Model = m, Training = t, Stream = StreamOptions(parse, run.Stream), Normalize = normalize }; // validated once the data has set the input dimension
+        run = run with { Model = m, Training = t, Stream = StreamOptions(parse, run.Stream), Normalize = normalize };
+        // Validated now with d from the data's header, before the data is loaded and anything is written (and again
+        // once the data has set the input dimension).
+        (run with { Model = m with { InputDim = DataSpec.Describe(data).Dim } }).Validate();
+        return run;
     }
 
     /// <summary>--epochs N, or auto (with --max-epochs as the cap); --max-epochs only with auto.</summary>

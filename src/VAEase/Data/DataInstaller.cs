@@ -79,7 +79,8 @@ public static class DataInstaller
         string target = Path.Combine(root, name);
         Directory.CreateDirectory(root);
         string work = Path.Combine(Path.GetTempPath(), $"vaease-{name}-{Guid.NewGuid():N}");
-        string staging = Path.Combine(root, $".{name}.{Environment.ProcessId}.tmp");
+        string staging = IO.TempFiles.For(target);
+        IO.TempFiles.RemoveStale(root, name); // a killed install's staging folder
         try
         {
             Directory.CreateDirectory(work);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VAEase.IO;
 
 namespace VAEase.Data;
 
@@ -87,6 +88,7 @@ public static class DataSpec
         if (info is not null)
         {
             int[] dims = [.. info.Pieces];
+            RequireMemory(spec, info);
             return info.Family == "linear"
                 ? SyntheticUnion.LinearUnion(info.Dim, dims, info.Count, info.Seed)
                 : SyntheticUnion.MlpUnion(info.Dim, dims, info.Count, info.Seed);
@@ -102,6 +104,30 @@ public static class DataSpec
         };
     }
 
+    /// <summary>Refuses a synthetic set larger than the memory available, before it is generated: the rows [n, d] float32,
+    /// the labels (a tensor and an array of int64), and the generator's weights (A [d, d], or each MLP piece's).</summary>
+    private static void RequireMemory(string spec, Info info)
+    {
+        double n = info.Count, d = info.Dim;
+        bool linear = info.Family == "linear";
+        double weights = linear ? d * d : info.Pieces.Sum(r => (double)r * r + r * d), labels = linear ? 16 * n : 24 * n; // the MLP's row permutation too
+        MemoryBudget.Require(4 * (n * d + weights) + labels, $"data spec '{OneLine(spec)}' (n = {info.Count} rows of d = {info.Dim})", "lower n or d");
+    }
+
+    /// <summary>The files and folders the spec reads (a folder: every file in it): the matrix file or folder of shards and
+    /// the labels file of a file spec, an installed image set's folder; none for generated data. Reads no files but to
+    /// find an installed image set. For refusing outputs that would replace the data (<see cref="IO.OutputGuard"/>).</summary>
+    public static IReadOnlyList<(string Path, bool IsFolder)> InputPaths(string spec)
+    {
+        var (info, files) = Parse(spec);
+        if (info is not null) return [];
+        var paths = new List<(string, bool)>();
+        if (FileKeys.ContainsKey(files!.Kind)) paths.Add((files.Location, files.Kind == "shards"));
+        else if (MatrixSources.ImageSets.Contains(files.Kind) && MatrixSources.FindImageSet(files.Kind) is { } folder) paths.Add((folder, true));
+        if (files.Labels is not null) paths.Add((files.Labels, false));
+        return paths;
+    }
+
     /// <summary>Whether the spec names a matrix in files (npy:, safetensors:, shards:), which <see cref="OpenMapped"/> can read in blocks.</summary>
     public static bool IsFileMatrix(string spec)
     {
@@ -109,15 +135,27 @@ public static class DataSpec
         return info is null && FileKeys.ContainsKey(files!.Kind);
     }
 
-    /// <summary>The matrix of an npy:, safetensors: or shards: spec, memory-mapped rather than loaded
-    /// (for streaming, see <see cref="StreamedRows"/>); headers are checked now, the data as it is read.</summary>
+    /// <summary>The matrix of an npy:, safetensors: or shards: spec, left on disk rather than loaded
+    /// (for streaming, see <see cref="StreamedRows"/>); headers and labels are checked now, the data as it is read.</summary>
     public static MappedMatrix OpenMapped(string spec)
     {
         var (info, files) = Parse(spec);
         if (info is not null || !FileKeys.ContainsKey(files!.Kind))
             throw new VAEaseException($"data spec '{OneLine(spec)}': streaming reads npy:, safetensors: or shards: files; " +
                                       $"{info?.Family ?? files!.Kind} data is built in memory (drop --stream)");
-        return new MappedMatrix(MatrixSources.Parts(files.Kind, files.Location, files.Tensor), FileCanonical(files), files.Labels);
+        var matrix = new MappedMatrix(MatrixSources.Parts(files.Kind, files.Location, files.Tensor), FileCanonical(files), files.Labels);
+        try
+        {
+            // Checked now, not when the held-out rows are evaluated: that is after the training, too late to refuse.
+            if (files.Labels is { } labels && NpyReader.LabelCount(labels) is var count && count != matrix.Rows)
+                throw new VAEaseException($"{labels}: {count} labels for the {matrix.Rows} rows of {matrix.Name}");
+            return matrix;
+        }
+        catch
+        {
+            matrix.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The (train, test) pair a run trains and evaluates on: an image set's training split comes

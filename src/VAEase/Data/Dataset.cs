@@ -37,6 +37,7 @@ public sealed class Dataset : IDisposable
         if (testFraction <= 0 || testFraction >= 1) throw new VAEaseException($"test fraction must be in (0, 1), got {testFraction}");
         long nTest = Math.Max(1, (long)Math.Round(Count * testFraction));
         if (nTest >= Count) throw new VAEaseException($"{Name}: {Count} rows are too few to split");
+        IO.MemoryBudget.Require(4.0 * Count * Dim + 16.0 * Count, $"{Name}: splitting {Count} rows of d = {Dim} into train and test (a copy)");
         using var generator = new Generator((ulong)seed);
         using var perm = randperm(Count, generator: generator);
         using var testIdx = perm.slice(0, 0, nTest, 1);

@@ -1,17 +1,19 @@
-using System.IO.MemoryMappedFiles;
 using static TorchSharp.torch;
 
 namespace VAEase.Data;
 
-/// <summary>A data matrix [n, d] left on disk: the file(s) of an npy:, safetensors: or shards: spec,
-/// memory-mapped, read a row range at a time. Each read maps only the bytes of its rows and unmaps them
-/// when done, so the file's pages never accumulate in the process (a mapping kept open would count every
-/// page ever touched in the resident set, up to the file size); the kernel's page cache keeps them instead.</summary>
+/// <summary>A data matrix [n, d] left on disk: the file(s) of an npy:, safetensors: or shards: spec, read a row range
+/// at a time. Files are read with positional reads, not mapped: a mapped page of a file another process truncates
+/// kills the process (SIGBUS, "Fatal error. System.AccessViolationException"), where a read simply comes back short;
+/// and nothing accumulates in the resident set (the kernel's page cache keeps the pages). Before each read the open
+/// file must still have the size and modification time it had when it was opened, so that a file truncated, extended
+/// or rewritten in place while a run streams it is an error naming it, not rows of two versions mixed.</summary>
 public sealed class MappedMatrix : IDisposable
 {
     private readonly MatrixSources.Part[] parts;
     private readonly long[] firstRows;
-    private readonly MemoryMappedFile[] maps;
+    private readonly FileStream?[] files;
+    private readonly (long Length, DateTime Written)[] opened;
 
     internal MappedMatrix(IReadOnlyList<MatrixSources.Part> parts, string name, string? labels)
     {
@@ -22,11 +24,20 @@ public sealed class MappedMatrix : IDisposable
         Dim = parts[0].Dim;
         Name = name;
         LabelsPath = labels;
-        maps = new MemoryMappedFile[parts.Count];
+        files = new FileStream?[parts.Count];
+        opened = new (long, DateTime)[parts.Count];
         try
         {
-            for (int i = 0; i < maps.Length; i++)
-                maps[i] = MemoryMappedFile.CreateFromFile(parts[i].File, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            for (int i = 0; i < files.Length; i++)
+            {
+                // Unbuffered: each read is one pread(2) at the stream's position. FileShare.ReadWrite: another process may
+                // hold the file open for writing (which is what the checks below are for).
+                FileStream file = files[i] = new FileStream(parts[i].File, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+                opened[i] = (file.Length, File.GetLastWriteTimeUtc(file.SafeFileHandle));
+                long rowBytes = (long)Dim * IO.SafeTensors.Width(parts[i].ElementType);
+                if (opened[i].Length < parts[i].Offset + parts[i].Rows * rowBytes)
+                    throw new VAEaseException($"{parts[i].File}: truncated: {parts[i].Rows} rows need {parts[i].Offset + parts[i].Rows * rowBytes} bytes, the file has {opened[i].Length}");
+            }
         }
         catch
         {
@@ -59,8 +70,10 @@ public sealed class MappedMatrix : IDisposable
             MatrixSources.Part part = parts[p];
             long local = first - firstRows[p], take = Math.Min(count, part.Rows - local);
             long rowBytes = (long)Dim * IO.SafeTensors.Width(part.ElementType);
-            using (var view = maps[p].CreateViewStream(part.Offset + local * rowBytes, take * rowBytes, MemoryMappedFileAccess.Read))
-                MatrixSources.ReadRows(view, part.ElementType, destination, at, take, part.File, local);
+            FileStream file = files[p]!;
+            CheckUnchanged(p, file);
+            file.Position = part.Offset + local * rowBytes;
+            MatrixSources.ReadRows(file, part.ElementType, destination, at, take, part.File, local);
             first += take;
             at += take;
             count -= take;
@@ -95,8 +108,19 @@ public sealed class MappedMatrix : IDisposable
         }
     }
 
+    /// <summary>Throws if the open file of part <paramref name="p"/> no longer has the size and modification time it was opened with.</summary>
+    private void CheckUnchanged(int p, FileStream file)
+    {
+        var (length, written) = (file.Length, File.GetLastWriteTimeUtc(file.SafeFileHandle));
+        if (length == opened[p].Length && written == opened[p].Written) return;
+        string how = length < opened[p].Length ? $"truncated from {opened[p].Length} to {length} bytes"
+            : length > opened[p].Length ? $"grown from {opened[p].Length} to {length} bytes"
+            : $"rewritten (modified at {written:yyyy-MM-dd HH:mm:ss.fff} UTC)";
+        throw new VAEaseException($"{parts[p].File}: changed while it was being read ({how})");
+    }
+
     public void Dispose()
     {
-        foreach (MemoryMappedFile? map in maps) map?.Dispose();
+        foreach (FileStream? file in files) file?.Dispose();
     }
 }

@@ -181,12 +181,14 @@ public static class MatrixSources
 
     private static Part NpyPart(string path)
     {
+        CheckNotFolder(path, "npy");
         var (rows, dim, element, offset) = NpyReader.ReadMatrixHeader(path);
         return new Part(path, offset, element, rows, dim);
     }
 
     private static Part SafeTensorsPart(string path, string? tensor)
     {
+        CheckNotFolder(path, "safetensors");
         var entries = SafeTensors.List(path);
         string names = string.Join(", ", entries.Select(e => $"{e.Name} {e.DType}[{string.Join(", ", e.Shape)}]"));
         if (entries.Count == 0) throw new VAEaseException($"{path}: the file has no tensors");
@@ -202,8 +204,16 @@ public static class MatrixSources
         return new Part(path, entry.DataStart, entry.DType, entry.Shape[0], (int)entry.Shape[1]);
     }
 
+    /// <summary>A folder named where a file of that kind is expected ("file not found" would mislead).</summary>
+    private static void CheckNotFolder(string path, string kind)
+    {
+        if (Directory.Exists(path))
+            throw new VAEaseException($"{path} is a directory, not a .{kind} file (a folder of .npy or .safetensors shards is read with shards:{path})");
+    }
+
     private static List<Part> ShardParts(string dir, string? tensor)
     {
+        if (File.Exists(dir)) throw new VAEaseException($"{dir} is a file, not a folder of shards (read one file with npy:{dir} or safetensors:{dir})");
         if (!Directory.Exists(dir)) throw new VAEaseException($"folder not found: {dir}");
         string[] npy = Directory.GetFiles(dir, "*.npy");
         string[] st = Directory.GetFiles(dir, "*.safetensors");
@@ -233,6 +243,8 @@ public static class MatrixSources
     private static Dataset Load(IReadOnlyList<Part> parts, string? labelsPath, string name, string source)
     {
         var (rows, dim) = Shape(parts);
+        MemoryBudget.Require(4.0 * rows * dim, $"{source}: loading {rows} rows of d = {dim}",
+            "`vaease train --stream` and `vaease encode` read npy:, safetensors: and shards: data a block at a time");
         long[]? labels = null;
         if (labelsPath is not null)
         {

@@ -36,6 +36,7 @@ public static class NpyReader
     /// <summary>Parses the header; checks the magic, the version and the dict, not the dtype.</summary>
     public static Header ReadHeader(string path)
     {
+        if (Directory.Exists(path)) throw new VAEaseException($"{path} is a directory, not a .npy file");
         if (!File.Exists(path)) throw new VAEaseException($"file not found: {path}");
         using var stream = File.OpenRead(path);
         Span<byte> lead = stackalloc byte[12];
@@ -97,8 +98,10 @@ public static class NpyReader
         }
     }
 
-    /// <summary>A 1-D integer label vector.</summary>
-    public static long[] ReadLabels(string path)
+    /// <summary>How many labels a label vector holds, from its header alone, fully checked (dtype, order, 1-D, file size).</summary>
+    public static long LabelCount(string path) => LabelHeader(path).Header.Shape[0];
+
+    private static (Header Header, int Width) LabelHeader(string path)
     {
         Header h = ReadHeader(path);
         if (!LabelTypes.TryGetValue(h.Descr, out int width))
@@ -107,6 +110,13 @@ public static class NpyReader
         if (h.Shape.Length != 1) throw new VAEaseException($"{path}: labels must be a 1-D array [n], got shape {ShapeText(h.Shape)}");
         if (h.Shape[0] > Array.MaxLength / width) throw new VAEaseException($"{path}: {h.Shape[0]} labels are too many to hold in memory");
         CheckSize(h, path, width);
+        return (h, width);
+    }
+
+    /// <summary>A 1-D integer label vector.</summary>
+    public static long[] ReadLabels(string path)
+    {
+        var (h, width) = LabelHeader(path);
         byte[] bytes = new byte[h.Shape[0] * width];
         using (var stream = File.OpenRead(path))
         {

@@ -52,6 +52,9 @@ public sealed class EncodedSet
         using var noGrad = no_grad();
         int kappa = model.Config.Latent;
         long n = data.Count;
+        if ((double)n * kappa > Array.MaxLength)
+            throw new VAEaseException($"{data.Name}: the codes of {n} rows x kappa {kappa} are more than one array holds ({Array.MaxLength}); evaluate fewer rows");
+        IO.MemoryBudget.Require(8.0 * n * kappa + ModelSize.EvalBytes(model.Config, Math.Min(rows, n)), $"encoding {n} rows of {data.Name} with kappa {kappa} (--batch {rows})");
         var code = new float[n * kappa];
         var activity = new float[n * kappa];
         for (long start = 0; start < n; start += rows)

@@ -31,7 +31,7 @@ public static class RunFolder
             string shown = string.Join("; ", differences.Take(3)) + (differences.Count > 3 ? $"; {differences.Count - 3} more" : "");
             throw new VAEaseException($"{dir} holds a {what} run with other settings ({shown}); {hint}, or remove that folder");
         }
-        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
+        if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any(e => !Training.RunFiles.IsDebris(e)))
             throw new VAEaseException($"{dir} is not empty and holds no {what} run (no {configFile}); {hint}");
         return false;
     }

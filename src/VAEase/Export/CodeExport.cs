@@ -22,6 +22,31 @@ public static class CodeExport
     /// <summary>The sibling file of a dense .npy output that holds the active dims: codes.npy -> codes.active.npy.</summary>
     public static string ActiveDimsPath(string output) => Path.ChangeExtension(output, ".active.npy");
 
+    /// <summary>The manifest that seals a .npy output's two files (<see cref="Manifest"/>): codes.npy -> codes.manifest.json.</summary>
+    public static string ManifestPath(string output) => Path.ChangeExtension(output, ".manifest.json");
+
+    /// <summary>Every file an encode with these options writes: the .safetensors file, or the .npy codes, their active
+    /// dims and the manifest that seals the two (for refusing outputs that would replace an input).</summary>
+    public static IReadOnlyList<string> OutputsOf(EncodeOptions options) =>
+        (options.Format ?? FormatOf(options.Output)) == CodeFormat.Npy
+            ? [options.Output, ActiveDimsPath(options.Output), ManifestPath(options.Output)]
+            : [options.Output];
+
+    /// <summary>Reads a .npy output back: codes [n, kappa] and active dims [n], once the manifest shows that both files
+    /// are those one encode wrote together.</summary>
+    public static (Tensor Codes, long[] ActiveDims) ReadNpy(string output)
+    {
+        Manifest.Check(ManifestPath(output), "encode");
+        Tensor codes = NpyReader.ReadMatrix(output);
+        long[] active = NpyReader.ReadLabels(ActiveDimsPath(output));
+        if (active.LongLength != codes.shape[0])
+        {
+            codes.Dispose();
+            throw new VAEaseException($"{ActiveDimsPath(output)}: {active.LongLength} active dims for the {codes.shape[0]} rows of {output}");
+        }
+        return (codes, active);
+    }
+
     /// <summary>Which entries the COO form keeps. SAE codes have exact zeros (ReLU, TopK), so the nonzero entries
     /// are the code, losslessly. The VAE family's code is never exactly 0: an inactive dim has sigma ≈ 1, so
     /// (1 - sigma) ⊙ mu is only near 0 (and the VAE's mu need not be), so the COO form keeps the dims the
@@ -46,6 +71,7 @@ public static class CodeExport
     {
         options.Validate();
         long batch = Math.Min(options.BatchSize ?? Evaluator.BatchFor(model.Config), Math.Max(matrix.Rows, 1));
+        RequireMemory(model, matrix.Rows, batch, matrix.Name);
         using Tensor buffer = empty(batch, matrix.Dim, dtype: ScalarType.Float32);
         return Encode(model, new RowSource(matrix.Rows, matrix.Dim, matrix.Name, (start, rows) =>
         {
@@ -66,10 +92,13 @@ public static class CodeExport
             throw new VAEaseException($"the model expects d = {model.Config.InputDim} but {data.Name} has d = {data.Dim}");
         string folder = Path.GetDirectoryName(Path.GetFullPath(options.Output))!;
         if (!Directory.Exists(folder)) throw new VAEaseException($"output folder not found: {folder}");
+        int batchSize = options.BatchSize ?? Evaluator.BatchFor(model.Config);
+        RequireMemory(model, data.Count, Math.Min(batchSize, Math.Max(data.Count, 1)), data.Name);
+        if (!options.Sparse) MemoryBudget.RequireDisk((4.0 * model.Config.Latent + 4) * data.Count, folder, $"the codes of {data.Count} rows x kappa {model.Config.Latent}");
 
         int kappa = model.Config.Latent;
         var activeDims = new int[data.Count];
-        IEnumerable<CodeBatch> batches = Batches(model, data, options.BatchSize ?? Evaluator.BatchFor(model.Config), device ?? CPU, activeDims);
+        IEnumerable<CodeBatch> batches = Batches(model, data, batchSize, device ?? CPU, activeDims);
         string layout = options.Sparse ? "coo" : "dense", rule = Evaluator.ActivityRule(model.ActivityKind);
         var metadata = Metadata(model, data, layout, rule);
         string[] outputs = [options.Output];
@@ -93,6 +122,15 @@ public static class CodeExport
             ActiveDimsRule = rule,
             Outputs = outputs,
         };
+    }
+
+    /// <summary>Refuses an encoding whose batches (<paramref name="batch"/> rows of data, codes and activations) and
+    /// per-row active dims need more memory than is available, before anything is allocated.</summary>
+    private static void RequireMemory(SparseAutoencoder model, long rows, long batch, string name)
+    {
+        if (rows > Array.MaxLength) throw new VAEaseException($"{name}: {rows} rows are more than one encode can count ({Array.MaxLength}); encode it in parts");
+        MemoryBudget.Require(ModelSize.EvalBytes(model.Config, batch) + 4.0 * batch * (model.Config.InputDim + 2.0 * model.Config.Latent) + 4.0 * rows,
+            $"encoding {rows} rows of {name} (--batch {batch}, d = {model.Config.InputDim}, kappa {model.Config.Latent})", "lower --batch");
     }
 
     private static CodeFormat FormatOf(string output) => Path.GetExtension(output).ToLowerInvariant() switch
@@ -133,14 +171,18 @@ public static class CodeExport
         }
     }
 
-    /// <summary>NAME.npy: codes [n, kappa] &lt;f4; NAME.active.npy: active dims [n] &lt;i4.</summary>
+    /// <summary>NAME.npy: codes [n, kappa] &lt;f4; NAME.active.npy: active dims [n] &lt;i4; then NAME.manifest.json, which
+    /// seals the two (<see cref="Manifest"/>): the old manifest goes once the new codes are written, before either file is
+    /// replaced, so that until the new one is written a reader (<see cref="ReadNpy"/>) sees an unfinished write, never new
+    /// codes paired with old active dims; an encode that fails before leaves the old set as it was.</summary>
     private static string[] WriteNpy(string output, long n, int kappa, IEnumerable<CodeBatch> batches, int[] activeDims)
     {
+        string activePath = ActiveDimsPath(output), manifestPath = ManifestPath(output);
         NpyReader.WriteMatrix(output, n, kappa, stream =>
         {
             foreach (CodeBatch batch in batches) stream.Write(MemoryMarshal.AsBytes(batch.Codes.AsSpan()));
+            Manifest.Unseal(manifestPath);
         });
-        string activePath = ActiveDimsPath(output);
         try
         {
             NpyReader.Write(activePath, activeDims);
@@ -150,7 +192,8 @@ public static class CodeExport
             File.Delete(output); // the codes alone would look complete
             throw;
         }
-        return [output, activePath];
+        Manifest.Seal(manifestPath, [output, activePath]);
+        return [output, activePath, manifestPath];
     }
 
     /// <summary>codes F32 [n, kappa], then active_dims I32 [n].</summary>

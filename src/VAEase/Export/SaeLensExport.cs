@@ -50,12 +50,15 @@ public static class SaeLensExport
     };
 
     /// <summary>Writes DIR/sae_weights.safetensors, then DIR/cfg.json (each atomically; the folder is created if
-    /// needed, nothing is written for a model with a <see cref="Problem"/>). Returns the two paths.</summary>
+    /// needed, nothing is written for a model with a <see cref="Problem"/>). Returns the two paths. cfg.json seals the
+    /// pair: an old one goes before the weights are replaced, so that an export killed in between leaves weights that
+    /// SAELens refuses to load for want of a config, never new weights read with an old config.</summary>
     public static IReadOnlyList<string> Export(SparseAutoencoder model, string outDir, SaeLensOptions? options = null)
     {
         if (Problem(model.Config) is { } problem) throw new VAEaseException(problem);
         string weightsPath = Path.Combine(outDir, WeightsFile), configPath = Path.Combine(outDir, ConfigFile);
         Directory.CreateDirectory(outDir);
+        if (File.Exists(configPath)) File.Delete(configPath);
         using (var scope = NewDisposeScope())
         {
             Dictionary<string, Tensor> state = model.state_dict();

@@ -53,6 +53,7 @@ public static class EpochLoop
             Checkpoint.RestoreNoise(checkpointDir, state, noise);
         }
 
+        options.Starting?.Invoke();
         long totalSteps = (long)batchesPerEpoch * schedule.Epochs, step = state.Step;
         var history = new List<EpochMetrics>(state.History);
         foreach (nn.Module module in model.Modules.Values) module.train();
@@ -101,22 +102,32 @@ public static class EpochLoop
         return history;
     }
 
-    /// <summary>A whole run into a model folder: the config first (DIR/<paramref name="configFile"/>), then the
-    /// loop, then every module as DIR/NAME.safetensors and DIR/metrics.json (config, versions, epochs as
-    /// <paramref name="epochRow"/> names their figures); the checkpoint goes when the run is done.</summary>
-    public static List<EpochMetrics> TrainInto<TConfig>(string outDir, string configFile, TConfig config, ILoopModel model, Tensor data,
+    /// <summary>A whole run into a model folder, claimed for it (<see cref="RunLock"/>): the config first
+    /// (<see cref="RunFiles.ConfigFile"/> of <paramref name="files"/>), then the loop, then every module as
+    /// DIR/NAME.safetensors and DIR/metrics.json (config, versions, epochs as <paramref name="epochRow"/> names their
+    /// figures); the checkpoint goes when the run is done. A run that fails leaves the folder resumable or as it was.</summary>
+    public static List<EpochMetrics> TrainInto<TConfig>(string outDir, RunFiles files, TConfig config, ILoopModel model, Tensor data,
         LoopSchedule schedule, TrainOptions options, Func<EpochMetrics, object> epochRow)
     {
-        Directory.CreateDirectory(outDir);
-        Json.Write(Path.Combine(outDir, configFile), config);
-        List<EpochMetrics> history = Run(model, data, schedule, outDir, options);
-        foreach (var (name, module) in model.Modules) ModelStore.SaveModule(Path.Combine(outDir, name + ".safetensors"), module, name);
-        Json.Write(Path.Combine(outDir, MetricsFile), new
+        using RunLock claim = RunLock.Acquire(outDir);
+        TempFiles.RemoveStale(outDir);
+        try
         {
-            config, versions = Versions.All, seconds = history.Sum(h => h.Seconds), epochs = history.Select(epochRow),
-        });
-        Checkpoint.Delete(outDir);
-        return history;
+            Json.Write(Path.Combine(outDir, files.ConfigFile), config);
+            List<EpochMetrics> history = Run(model, data, schedule, outDir, options);
+            foreach (var (name, module) in model.Modules) ModelStore.SaveModule(Path.Combine(outDir, name + ".safetensors"), module, name);
+            Json.Write(Path.Combine(outDir, MetricsFile), new
+            {
+                config, versions = Versions.All, seconds = history.Sum(h => h.Seconds), epochs = history.Select(epochRow),
+            });
+            Checkpoint.Delete(outDir);
+            return history;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            files.AfterFailure(outDir);
+            throw;
+        }
     }
 
     public const string MetricsFile = "metrics.json";

@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using VAEase.IO;
 using VAEase.Models;
 using VAEase.Training;
 using static TorchSharp.torch;
@@ -41,14 +42,25 @@ public sealed record GanConfig
 
     public void Validate()
     {
-        if (InputDim < 1) throw new VAEaseException($"input dimension must be positive, got {InputDim}");
-        if (NoiseDim < 1) throw new VAEaseException($"noise dimension must be positive, got {NoiseDim}");
+        if (InputDim is < 1 or > ModelSize.MaxDimension) throw new VAEaseException($"input dimension must be in [1, {ModelSize.MaxDimension}], got {InputDim}");
+        if (NoiseDim is < 1 or > ModelSize.MaxDimension) throw new VAEaseException($"noise dimension must be in [1, {ModelSize.MaxDimension}], got {NoiseDim}");
         if (Epochs < 1) throw new VAEaseException($"epochs must be positive, got {Epochs}");
         if (BatchSize < 2) throw new VAEaseException($"batch size must be at least 2 (batch norm), got {BatchSize}");
         if (Rows < BatchSize) throw new VAEaseException($"rows must be at least one batch ({BatchSize}), got {Rows}");
         if (!(LearningRate > 0)) throw new VAEaseException($"learning rate must be positive, got {LearningRate}");
         if (R1 < 0) throw new VAEaseException($"the R1 weight must be non-negative, got {R1}");
         if (Beta1 is < 0 or >= 1) throw new VAEaseException($"beta1 must be in [0, 1), got {Beta1}");
+    }
+
+    /// <summary>Refuses a training whose generator and discriminator (their Linear layers) need more memory than the
+    /// machine has available: weights, gradients and Adam's moments, and a batch's activations.</summary>
+    public void RequireMemory()
+    {
+        double noise = NoiseDim, d = InputDim;
+        double generator = noise * 128 + 128 * 256 + 256 * 512 + 512 * 1024 + 1024 * d, discriminator = d * 512 + 512 * 256 + 256;
+        double perRow = noise + 128 + 256 + 512 + 1024 + 2 * d + 512 + 256 + 1;
+        MemoryBudget.Require(4 * (4 * (generator + discriminator) + 2 * BatchSize * perRow),
+            $"the GAN (--noise-dim {NoiseDim}, d = {InputDim})", "lower --noise-dim");
     }
 }
 

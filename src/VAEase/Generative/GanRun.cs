@@ -16,10 +16,15 @@ public static class GanRun
 {
     public const string ConfigFile = "gan.json";
 
+    /// <summary>The files of a GAN run: the config, the two networks and the metrics, and the sample grid `vaease gan train` draws.</summary>
+    public static RunFiles Files { get; } = new(ConfigFile,
+        [Gan.GeneratorName + ".safetensors", Gan.DiscriminatorName + ".safetensors", EpochLoop.MetricsFile], ["samples.png"]);
+
     /// <summary>Trains a GAN on the rows of <paramref name="data"/> (values in [0, 1]) into <paramref name="outDir"/>.</summary>
     public static List<EpochMetrics> Train(GanConfig config, Dataset data, string outDir, TrainOptions options)
     {
         config.Validate();
+        config.RequireMemory();
         if (data.Dim != config.InputDim) throw new VAEaseException($"the GAN expects d = {config.InputDim} but {data.Name} has d = {data.Dim}");
         if (data.Count < config.BatchSize) throw new VAEaseException($"{data.Name}: {data.Count} rows are fewer than one batch of {config.BatchSize}");
         using Tensor x = data.X.slice(0, 0, Math.Min(config.Rows ?? data.Count, data.Count), 1);
@@ -27,7 +32,7 @@ public static class GanRun
         if (min < 0 || max > 1) throw new VAEaseException($"{data.Name}: the GAN trains on values in [0, 1], found [{min}, {max}]");
         using var gan = ModelFactory.Seeded(config.Seed, () => new Gan(config, options.Device));
         var schedule = new LoopSchedule(config.Epochs, config.BatchSize, (_, _) => config.LearningRate, config.Seed, config.CheckpointEvery);
-        return EpochLoop.TrainInto(outDir, ConfigFile, config, gan, x, schedule, options,
+        return EpochLoop.TrainInto(outDir, Files, config, gan, x, schedule, options,
             h => new { h.Epoch, h.Step, generatorLoss = h.Loss, discriminatorLoss = h.SquaredError, h.Seconds });
     }
 
@@ -55,12 +60,14 @@ public static class GanRun
     }
 
     /// <summary>Writes <paramref name="count"/> samples in [0, 1] as a float32 .npy [count, d], generated in
-    /// chunks (the file never has to fit in memory); the same seed gives the same file.</summary>
+    /// chunks (the file never has to fit in memory, but has to fit on the disk: checked first); the same seed gives
+    /// the same file.</summary>
     public static void Sample(string dir, long count, long seed, string outPath, Device? device = null, IProgress<long>? progress = null)
     {
         if (count < 1) throw new VAEaseException($"the number of samples must be positive, got {count}");
         var (generator, config) = Load(dir, device);
         using var _ = generator;
+        MemoryBudget.RequireDisk(4.0 * count * config.InputDim, Path.GetDirectoryName(Path.GetFullPath(outPath))!, $"--n {count} samples of d = {config.InputDim}");
         using var noise = new torch.Generator((ulong)seed, device ?? CPU);
         const int chunk = 8192;
         NpyReader.WriteMatrix(outPath, count, config.InputDim, stream =>

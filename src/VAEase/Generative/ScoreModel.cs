@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using VAEase.IO;
 using VAEase.Models;
 using VAEase.Training;
 using static TorchSharp.torch;
@@ -46,13 +47,23 @@ public sealed record ScoreConfig
 
     public void Validate()
     {
-        if (InputDim < 1) throw new VAEaseException($"input dimension must be positive, got {InputDim}");
-        if (Hidden < 1 || Blocks < 0) throw new VAEaseException($"hidden width must be positive and blocks non-negative, got {Hidden} and {Blocks}");
+        if (InputDim is < 1 or > ModelSize.MaxDimension) throw new VAEaseException($"input dimension must be in [1, {ModelSize.MaxDimension}], got {InputDim}");
+        if (Hidden is < 1 or > ModelSize.MaxDimension || Blocks < 0) throw new VAEaseException($"hidden width must be in [1, {ModelSize.MaxDimension}] and blocks non-negative, got {Hidden} and {Blocks}");
         if (!(SigmaMin > 0) || !(SigmaMax > SigmaMin)) throw new VAEaseException($"need 0 < sigma min < sigma max, got {SigmaMin} and {SigmaMax}");
         if (!(Scale > 0)) throw new VAEaseException($"data scale must be positive, got {Scale}");
         if (Epochs < 1) throw new VAEaseException($"epochs must be positive, got {Epochs}");
         if (BatchSize < 1) throw new VAEaseException($"batch size must be positive, got {BatchSize}");
         if (!(LearningRate > 0)) throw new VAEaseException($"learning rate must be positive, got {LearningRate}");
+    }
+
+    /// <summary>Refuses a training whose network (its Linear layers, see <see cref="ScoreNetwork"/>) needs more memory than
+    /// the machine has available: weights, gradients and Adam's moments, and a batch's activations.</summary>
+    public void RequireMemory(long rows)
+    {
+        double h = Hidden, parameters = 15.0 * h + InputDim * h + 3.0 * Blocks * h * h + h * InputDim;
+        double batch = Math.Min(BatchSize, rows), perRow = InputDim + h * (2 + 3.0 * Blocks) + InputDim;
+        MemoryBudget.Require(4 * (4 * parameters + 2 * batch * perRow),
+            $"the score model (--hidden {Hidden} x {Blocks} blocks, d = {InputDim}, --batch {BatchSize})", "lower --hidden or --batch");
     }
 }
 

@@ -12,6 +12,9 @@ public static class ScoreRun
 {
     public const string ConfigFile = "score.json";
 
+    /// <summary>The files of a score-model run: the config, the network and the metrics.</summary>
+    public static RunFiles Files { get; } = new(ConfigFile, [ScoreModel.NetworkName + ".safetensors", EpochLoop.MetricsFile], []);
+
     /// <summary>The default config for a data set: images in [0, 1] are mapped to [-1, 1], anything else is used as it is.</summary>
     public static ScoreConfig For(Dataset data, string spec)
     {
@@ -25,11 +28,12 @@ public static class ScoreRun
     {
         config.Validate();
         if (data.Dim != config.InputDim) throw new VAEaseException($"the score model expects d = {config.InputDim} but {data.Name} has d = {data.Dim}");
+        config.RequireMemory(data.Count);
         using var model = ModelFactory.Seeded(config.Seed, () => new ScoreModel(config, options.Device));
         long steps = (long)Trainer.BatchesPerEpoch(data.Count, config.BatchSize) * config.Epochs;
         var schedule = new LoopSchedule(config.Epochs, config.BatchSize,
             (step, total) => LearningRateSchedule.CosineWarmRestarts(step, config.LearningRate, total, 1, 0), config.Seed, config.CheckpointEvery);
-        return EpochLoop.TrainInto(outDir, ConfigFile, config, model, data.X, schedule, options,
+        return EpochLoop.TrainInto(outDir, Files, config, model, data.X, schedule, options,
             h => new { h.Epoch, h.Step, loss = h.Loss, lowNoiseLoss = h.SquaredError, h.LearningRate, h.Seconds });
     }
 

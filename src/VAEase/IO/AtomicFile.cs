@@ -1,7 +1,8 @@
 namespace VAEase.IO;
 
 /// <summary>Writes files so that a reader never sees a half-written one: write a temp file in the
-/// same folder, flush it, then rename it over the target.</summary>
+/// same folder, flush it, then rename it over the target. The temp file goes on failure; one left by a killed
+/// writer of the same target goes at the next write (<see cref="TempFiles"/>).</summary>
 public static class AtomicFile
 {
     public static void WriteAllText(string path, string text) => Write(path, stream =>
@@ -12,8 +13,8 @@ public static class AtomicFile
 
     public static void Write(string path, Action<Stream> write)
     {
-        string full = Path.GetFullPath(path);
-        string tmp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        string full = Path.GetFullPath(path), tmp = TempFiles.For(full);
+        TempFiles.RemoveStale(Path.GetDirectoryName(full)!, Path.GetFileName(full));
         try
         {
             using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))

@@ -65,8 +65,9 @@ public sealed record ModelConfig
     /// <summary>Throws ArgumentException naming the first invalid field.</summary>
     public ModelConfig Validate()
     {
-        if (InputDim < 1) throw new ArgumentException($"must be >= 1, got {InputDim}", nameof(InputDim));
-        if (Latent < 1) throw new ArgumentException($"must be >= 1, got {Latent}", nameof(Latent));
+        // Bounded above too: the networks' widths (up to 8 kappa) must stay ints, and ModelSize estimates the memory below that.
+        if (InputDim is < 1 or > ModelSize.MaxDimension) throw new ArgumentException($"must be in [1, {ModelSize.MaxDimension}], got {InputDim}", nameof(InputDim));
+        if (Latent is < 1 or > ModelSize.MaxDimension) throw new ArgumentException($"must be in [1, {ModelSize.MaxDimension}], got {Latent}", nameof(Latent));
         if (!Enum.IsDefined(Kind)) throw new ArgumentException($"unknown model kind {Kind}", nameof(Kind));
         if (!Enum.IsDefined(Encoder)) throw new ArgumentException($"unknown encoder {Encoder}", nameof(Encoder));
         if (!Enum.IsDefined(Decoder)) throw new ArgumentException($"unknown decoder {Decoder}", nameof(Decoder));

@@ -11,7 +11,8 @@ namespace VAEase.Training;
 /// against the run, before it uses anything: a checkpoint that was edited or damaged is refused, not resumed.</summary>
 public static class Checkpoint
 {
-    const string Name = "checkpoint", StateFile = "state.json", OptimizerFile = "optimizer.safetensors";
+    internal const string Name = "checkpoint";
+    const string StateFile = "state.json", OptimizerFile = "optimizer.safetensors";
 
     public static void Save(string outDir, SparseAutoencoder model, AdamOptimizer optimizer, CheckpointState state) =>
         Save(outDir, state, dir =>
@@ -40,7 +41,7 @@ public static class Checkpoint
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (string file in Directory.GetFiles(checkpointDir).Where(f => Path.GetFileName(f) != StateFile))
-            files[Path.GetFileName(file)] = CheckpointState.HashFile(file);
+            files[Path.GetFileName(file)] = Manifest.HashFile(file);
         Json.Write(Path.Combine(checkpointDir, StateFile), (state with { Files = files }).Sealed());
     }
 
@@ -76,7 +77,7 @@ public static class Checkpoint
         if (!present.SequenceEqual(state.Files.Keys))
             throw Refused(checkpointDir, $"it lists the files {string.Join(", ", state.Files.Keys)}, the folder holds {string.Join(", ", present)}");
         foreach (var (file, hash) in state.Files)
-            if (CheckpointState.HashFile(Path.Combine(checkpointDir, file)) != hash)
+            if (Manifest.HashFile(Path.Combine(checkpointDir, file)) != hash)
                 throw Refused(checkpointDir, $"{file} does not match its checksum (edited or damaged)");
         return state;
     }

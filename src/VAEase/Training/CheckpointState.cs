@@ -38,13 +38,6 @@ public sealed record CheckpointState
     /// <summary>This state with <see cref="Checksum"/> set to the hash of its other fields.</summary>
     public CheckpointState Sealed() => this with { Checksum = Hash(Json.Serialize(this with { Checksum = "" })) };
 
-    /// <summary>The SHA-256 of a file, as <see cref="Files"/> records it.</summary>
-    public static string HashFile(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Null if a run of <paramref name="epochs"/> epochs of <paramref name="batchesPerEpoch"/> batches can stand

@@ -95,6 +95,9 @@ public sealed class RunData : IDisposable
         MappedMatrix mapped = DataSpec.OpenMapped(run.Data);
         try
         {
+            double held = Math.Min(stream.ShuffleBuffer, mapped.Rows) + Math.Min(stream.EvalRows, mapped.Rows);
+            IO.MemoryBudget.Require(4 * held * mapped.Dim, $"streaming {mapped.Name} (--shuffle-buffer {stream.ShuffleBuffer} and --eval-rows {stream.EvalRows} rows of d = {mapped.Dim})",
+                "lower --shuffle-buffer or --eval-rows");
             var (trainBlocks, testBlocks) = StreamOrder.Split(mapped.Rows, stream.BlockRows, run.Training.TestFraction, run.Training.Seed, mapped.Name);
             Normalization? normalization = Fit(run, outDir, mapped.Dim, () => Normalization.Compute(run.Normalize, mapped.Dim,
                 add => StreamedRows.ForEachBlock(mapped, trainBlocks, stream.BlockRows, add)));

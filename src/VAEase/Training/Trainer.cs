@@ -36,7 +36,8 @@ public sealed record TrainResult(SparseAutoencoder Model, IReadOnlyList<EpochMet
 
 /// <summary>Adam + cosine annealing with warm restarts stepped every batch (spec §2), with atomic
 /// checkpoints and exact resume. Writes DIR/config.json first, then DIR/model.safetensors and
-/// DIR/metrics.json when done.</summary>
+/// DIR/metrics.json when done. The folder is claimed for the run (<see cref="RunLock"/>); a run that fails
+/// leaves it resumable or as it found it (<see cref="RunFiles.AfterFailure"/>).</summary>
 public static class Trainer
 {
     public const string MetricsFile = "metrics.json";
@@ -49,16 +50,32 @@ public static class Trainer
     {
         run.Validate();
         NativeHeap.KeepFreedPages();
-        TrainConfig cfg = run.Training;
         if (train.Dim != run.Model.InputDim)
             throw new VAEaseException($"the model expects d = {run.Model.InputDim} but the data has d = {train.Dim}");
         if (train.Count < 2) throw new VAEaseException("at least 2 training samples are needed");
+        using RunLock claim = RunLock.Acquire(outDir);
+        TempFiles.RemoveStale(outDir); // what a run killed while writing left
+        try
+        {
+            return TrainInto(run, train, outDir, options);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            RunFiles.Autoencoder.AfterFailure(outDir);
+            throw;
+        }
+    }
 
+    /// <summary>The training itself, in a folder this process holds.</summary>
+    private static TrainResult TrainInto(RunConfig run, IBatchSource train, string outDir, TrainOptions options)
+    {
+        TrainConfig cfg = run.Training;
         string configPath = Path.Combine(outDir, ModelStore.ConfigFile);
         // A resumed run checks the whole checkpoint before it writes anything: a refused one leaves the folder as it was.
         string? checkpointDir = options.Resume ? Checkpoint.Find(outDir) : null;
         CheckpointState state = checkpointDir is null ? new() : Checkpoint.Open(checkpointDir);
         if (checkpointDir is not null) ModelStore.CheckFits(run.Model, Path.Combine(checkpointDir, ModelStore.WeightsFile), configPath);
+        ModelSize.RequireTraining(run.Model, Math.Min(cfg.BatchSize, train.Count));
         SparseAutoencoder model = ModelFactory.Create(run.Model, cfg.Seed);
         model.UseMatmulPrecision(cfg.MatmulPrecision);
         model.to(options.Device);
@@ -103,7 +120,18 @@ public static class Trainer
             {
                 double loss, error;
                 GcPause.Ensure(); // before the batch is made too: a streamed window is normalised there
-                if (!batches.MoveNext()) break;
+                try
+                {
+                    if (!batches.MoveNext()) break;
+                }
+                catch (VAEaseException e) when (step > state.Step)
+                {
+                    // The data failed under a sound model (a streamed file truncated or changed, a NaN read mid-stream):
+                    // keep the position, so that the run continues once the data is repaired.
+                    SaveMidEpoch(outDir, model, optimizer, noise, history, step, epoch, done, lossSum, errorSum, epochSecondsBefore + epochClock.Elapsed.TotalSeconds);
+                    throw new VAEaseException($"{e.Message}; the run stopped at step {step} with a checkpoint: once the data is repaired, " +
+                                              $"continue with `vaease train --out {outDir} --resume`", e);
+                }
                 lr = plan is null ? LearningRateSchedule.At(cfg, step, totalSteps) // after the check: the epoch records its last step's rate
                     : SettleRule.LearningRate(cfg, plan, epoch, step, batchesPerEpoch);
                 using (Tensor x = batches.Current) (loss, error) = Step(model, optimizer, lr, x, options.Device);
@@ -116,12 +144,7 @@ public static class Trainer
 
                 bool cancelled = options.Cancellation.IsCancellationRequested;
                 if (done < batchesPerEpoch && (cancelled || (cfg.CheckpointEvery > 0 && step % cfg.CheckpointEvery == 0)))
-                    Checkpoint.Save(outDir, model, optimizer, new CheckpointState
-                    {
-                        Step = step, Epoch = epoch, Batch = done, EpochLossSum = lossSum, EpochErrorSum = errorSum,
-                        EpochSeconds = epochSecondsBefore + epochClock.Elapsed.TotalSeconds,
-                        NoiseState = NoiseState(noise), History = history,
-                    });
+                    SaveMidEpoch(outDir, model, optimizer, noise, history, step, epoch, done, lossSum, errorSum, epochSecondsBefore + epochClock.Elapsed.TotalSeconds);
                 if (cancelled && done < batchesPerEpoch) options.Cancellation.ThrowIfCancellationRequested();
             }
             if (done != batchesPerEpoch) throw new InvalidOperationException($"the batch source served {done} of {batchesPerEpoch} batches in epoch {epoch + 1}");
@@ -148,6 +171,15 @@ public static class Trainer
         Checkpoint.Delete(outDir);
         return new TrainResult(model, history, seconds, plan?.Reason);
     }
+
+    /// <summary>A checkpoint in the middle of an epoch: <paramref name="done"/> of its batches trained, with their running sums.</summary>
+    private static void SaveMidEpoch(string outDir, SparseAutoencoder model, AdamOptimizer optimizer, Generator noise, List<EpochMetrics> history,
+        long step, int epoch, int done, double lossSum, double errorSum, double seconds) =>
+        Checkpoint.Save(outDir, model, optimizer, new CheckpointState
+        {
+            Step = step, Epoch = epoch, Batch = done, EpochLossSum = lossSum, EpochErrorSum = errorSum, EpochSeconds = seconds,
+            NoiseState = NoiseState(noise), History = history,
+        });
 
     /// <summary>The last finished epoch's latent check, if any.</summary>
     private static LatentCheck? LatentsOf(List<EpochMetrics> history) =>

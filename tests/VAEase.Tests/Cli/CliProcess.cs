@@ -28,8 +28,17 @@ internal static class CliProcess
     /// <summary>As <see cref="Run(string[])"/>, with extra environment variables for the child.</summary>
     public static ChildProcess.Result Run(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
+        using ChildProcess.Running running = Start(environment, args);
+        return running.Wait();
+    }
+
+    /// <summary>Starts vaease without waiting for it: to kill it, or to run a second one beside it.</summary>
+    public static ChildProcess.Running Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    private static ChildProcess.Running Start(IReadOnlyDictionary<string, string> environment, string[] args)
+    {
         var variables = new Dictionary<string, string>(environment);
         foreach (var (name, value) in VAEase.Training.NativeHeap.Environment) variables[name] = value; // as the launcher does
-        return ChildProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "VAEase.Cli.dll"), .. args], variables);
+        return ChildProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "VAEase.Cli.dll"), .. args], variables);
     }
 }

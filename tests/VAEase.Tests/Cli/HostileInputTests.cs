@@ -76,10 +76,13 @@ public static class HostileInputTests
             return dir;
         }
 
-        /// <summary>Everything under the folder (hidden files too): each file with the SHA-256 of its content, each folder as such.</summary>
-        private static Dictionary<string, string> Snapshot(string dir) =>
-            Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories)
-                .ToDictionary(f => f, f => Directory.Exists(f) ? "folder" : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+        /// <summary>Everything under the folder (hidden files too): each file with the SHA-256 of its content (a file over
+        /// 64 MB, such as a sparse file of terabytes, by its length and time of last write), each folder as such.</summary>
+        protected static Dictionary<string, string> Snapshot(string dir) =>
+            Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories).ToDictionary(f => f, f =>
+                Directory.Exists(f) ? "folder"
+                : new FileInfo(f).Length > 64 << 20 ? $"{new FileInfo(f).Length} bytes written {File.GetLastWriteTimeUtc(f):O}"
+                : Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
         /// <summary>Runs vaease on the files of <paramref name="dir"/> and asserts the refusal: exit code 2, exactly one line
         /// "error: ..." containing every fragment, no stack trace, and the folder's files the same, no new ones.</summary>
@@ -87,12 +90,23 @@ public static class HostileInputTests
         {
             var before = Snapshot(dir);
             var result = CliProcess.Run(environment ?? new Dictionary<string, string>(), args);
-            Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}: {result.Stderr}");
-            string message = result.Stderr.TrimEnd('\n');
-            Assert.True(!message.Contains('\n') && message.StartsWith("error: ", StringComparison.Ordinal), $"not one error line: {result.Stderr}");
-            Assert.True(!message.Contains("Exception") && !message.Contains("   at "), $"a stack trace: {result.Stderr}");
-            foreach (string fragment in fragments) Assert.True(message.Contains(fragment), $"'{fragment}' is not in: {message}");
+            AssertOneError(result, alone: true, fragments);
             Assert.Equal(before, Snapshot(dir));
+        }
+
+        /// <summary>Asserts exit code 2 and exactly one line "error: ..." on stderr, its last, containing every fragment, and no
+        /// stack trace; <paramref name="alone"/>: nothing else on stderr (a run that had started may have announced itself
+        /// and shown progress first). Returns the error line.</summary>
+        private protected static string AssertOneError(ChildProcess.Result result, bool alone, params string[] fragments)
+        {
+            Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}: {result.Stderr}");
+            string[] lines = result.Stderr.TrimEnd('\n').Split('\n');
+            string message = lines[^1];
+            Assert.True(message.StartsWith("error: ", StringComparison.Ordinal) && lines.Count(l => l.StartsWith("error", StringComparison.Ordinal)) == 1 &&
+                        (!alone || lines.Length == 1), $"not one error line: {result.Stderr}");
+            Assert.True(!result.Stderr.Contains("Exception") && !result.Stderr.Contains("   at "), $"a stack trace: {result.Stderr}");
+            foreach (string fragment in fragments) Assert.True(message.Contains(fragment), $"'{fragment}' is not in: {message}");
+            return message;
         }
 
         protected static string Safetensors(string header, int dataBytes) => Convert.ToBase64String(Hand(header, dataBytes));
@@ -187,6 +201,16 @@ public static class HostileInputTests
         }
 
         [Fact]
+        public void A_folder_given_as_an_npy_or_safetensors_file_is_named_a_directory_not_a_missing_file()
+        {
+            string dir = CaseFolder(), shards = Path.Combine(dir, "shards");
+            Directory.CreateDirectory(shards);
+            foreach (string kind in new[] { "npy", "safetensors" })
+                AssertRefused(dir, ["train", "--model", "vaease", "--data", $"{kind}:{shards}", "--out", Path.Combine(dir, "out")], null,
+                    $"error: {shards} is a directory, not a .{kind} file (a folder of .npy or .safetensors shards is read with shards:{shards})");
+        }
+
+        [Fact]
         public void Control_characters_of_a_file_name_are_escaped_in_the_message()
         {
             string dir = CaseFolder(), file = Path.Combine(dir, "evil\u001b[31mred\nline.npy");
@@ -216,7 +240,8 @@ public static class HostileInputTests
         [InlineData("config: fewer epochs", "checkpoint/state.json: epoch 1 is outside the run's epochs 0..0")]
         [InlineData("config: larger batches", "checkpoint/state.json: batch 2 is outside an epoch of 2 batches")]
         [InlineData("config: another latent", "checkpoint/model.safetensors: tensor 'encoder.0.weight' has shape [8, 8], but the model of {0}/config.json needs [10, 8]")]
-        [InlineData("config: latent 10^9", "checkpoint/model.safetensors: 329 values cannot be the weights of the model of {0}/config.json (latent 1000000000, d = 8)")]
+        [InlineData("config: latent 6*10^7", "checkpoint/model.safetensors: 329 values cannot be the weights of the model of {0}/config.json (latent 60000000, d = 8)")]
+        [InlineData("config: latent 10^9", "config.json: must be in [1, 67108864], got 1000000000 (Parameter 'Latent')")]
         public void A_checkpoint_that_was_edited_damaged_or_no_longer_fits_its_run_is_refused_not_resumed(string change, string problem)
         {
             string dir = CaseFolder(), run = Path.Combine(dir, "run"), checkpoint = Path.Combine(run, "checkpoint");
@@ -242,6 +267,7 @@ public static class HostileInputTests
                 case "config: fewer epochs": Edit(config, "\"epochs\": 3,", "\"epochs\": 1,"); break;
                 case "config: larger batches": Edit(config, "\"batch_size\": 512,", "\"batch_size\": 1024,"); break;
                 case "config: another latent": Edit(config, "\"latent\": 4,", "\"latent\": 5,"); break;
+                case "config: latent 6*10^7": Edit(config, "\"latent\": 4,", "\"latent\": 60000000,"); break;
                 case "config: latent 10^9": Edit(config, "\"latent\": 4,", "\"latent\": 1000000000,"); break;
             }
             AssertRefused(dir, ["train", "--out", run, "--resume"], null, $"error: {run}/{string.Format(problem, run)}");
@@ -255,7 +281,8 @@ public static class HostileInputTests
         [InlineData("eval", "config: another latent", "model.safetensors: tensor 'encoder.0.weight' has shape [8, 8], but the model of {0}/config.json needs [10, 8]")]
         [InlineData("encode", "config: another latent", "model.safetensors: tensor 'encoder.0.weight' has shape [8, 8], but the model of {0}/config.json needs [10, 8]")]
         [InlineData("eval", "config: another kind", "model.safetensors: tensor 'encoder.6.weight' has shape [8, 8], but the model of {0}/config.json needs [4, 8]")]
-        [InlineData("eval", "config: latent 10^9", "model.safetensors: 329 values cannot be the weights of the model of {0}/config.json (latent 1000000000, d = 8)")]
+        [InlineData("eval", "config: latent 6*10^7", "model.safetensors: 329 values cannot be the weights of the model of {0}/config.json (latent 60000000, d = 8)")]
+        [InlineData("encode", "config: latent 10^9", "config.json: must be in [1, 67108864], got 1000000000 (Parameter 'Latent')")]
         [InlineData("eval", "weights: NaN", "model.safetensors: tensor 'decoder.weight' has 1 non-finite value (NaN or infinity)")]
         [InlineData("encode", "weights: infinity", "model.safetensors: tensor 'decoder.bias' has 8 non-finite values (NaN or infinity)")]
         [InlineData("eval", "weights: one missing", "model.safetensors: no tensor 'decoder.bias', which the model of {0}/config.json has")]
@@ -273,6 +300,7 @@ public static class HostileInputTests
             {
                 case "config: another latent": Edit(config, "\"latent\": 4,", "\"latent\": 5,"); break;
                 case "config: another kind": Edit(config, "\"kind\": \"vaease\"", "\"kind\": \"sae-l1\""); break;
+                case "config: latent 6*10^7": Edit(config, "\"latent\": 4,", "\"latent\": 60000000,"); break;
                 case "config: latent 10^9": Edit(config, "\"latent\": 4,", "\"latent\": 1000000000,"); break;
                 case "weights: NaN": Rewrite(weights, t => t["decoder.weight"][3, 1] = float.NaN); break;
                 case "weights: infinity": Rewrite(weights, t => t["decoder.bias"].fill_(float.PositiveInfinity)); break;

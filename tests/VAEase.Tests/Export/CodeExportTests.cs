@@ -97,7 +97,7 @@ public sealed class CodeExportTests
             var histogram = activeDims.GroupBy(c => (int)c).ToDictionary(g => g.Key, g => g.LongCount());
             Assert.Equal(report.ActiveDimsHistogram, new SortedDictionary<int, long>(histogram));
             Assert.Equal(report.MeanActiveDims, summary.MeanActiveDims, 12);
-            Assert.Equal([output, Path.Combine(dir, "codes.active.npy")], summary.Outputs);
+            Assert.Equal([output, Path.Combine(dir, "codes.active.npy"), Path.Combine(dir, "codes.manifest.json")], summary.Outputs);
             Assert.Equal((300L, 10, "dense", 3000L), (summary.Samples, summary.Latent, summary.Layout, summary.StoredEntries));
         }
         finally

@@ -87,6 +87,11 @@ public sealed class GenerativeTests
             Assert.True(x.min().item<float>() >= 0 && x.max().item<float>() <= 1);
             Assert.True(x.std(0).mean().item<float>() > 1e-3, "samples do not vary with the noise");
 
+            string huge = Path.Combine(dir, "huge.npy");
+            Assert.StartsWith("--n 10000000000000000 samples of d = 64 needs about 2.6 EB of disk",
+                Assert.Throws<VAEaseException>(() => GanRun.Sample(dir, 10_000_000_000_000_000, 5, huge)).Message);
+            Assert.False(File.Exists(huge));
+
             string png = Path.Combine(dir, "grid.png");
             GanRun.SampleGrid(dir, data, png, 1, columns: 4, rowsEach: 2);
             Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
