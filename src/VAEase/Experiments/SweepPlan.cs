@@ -22,7 +22,8 @@ public static class SweepPlan
     public static IReadOnlyList<SweepMember> Members(SweepConfig sweep)
     {
         sweep.Validate();
-        DataSpec.Describe(sweep.Data); // a bad spec fails here, once
+        // The canonical spec (files by absolute path), so that a job line runs from any folder; a bad spec fails here, once.
+        sweep = sweep with { Data = DataSpec.Canonical(sweep.Data) };
         var members = new List<SweepMember>();
         foreach (ModelKind kind in sweep.Models)
         {

@@ -34,7 +34,7 @@ public static class SweepRunner
             }
         }
         Task[] workers = [.. Enumerable.Range(0, Math.Min(options.Jobs, Math.Max(1, jobs.Count))).Select(_ => Task.Factory.StartNew(Worker, TaskCreationOptions.LongRunning))];
-        Task.WaitAll(workers);
+        foreach (Task worker in workers) worker.GetAwaiter().GetResult(); // a worker's exception as it is, not wrapped
         return [.. outcomes.OfType<JobOutcome>()];
     }
 

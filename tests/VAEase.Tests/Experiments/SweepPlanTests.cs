@@ -30,7 +30,7 @@ public sealed class SweepPlanTests
         Assert.All(members, m => Assert.Equal((SweepConfig.QuickEpochs, 0, 1L), (m.Run.Training.Epochs, m.Run.Training.RestartPeriod, m.Run.Training.Seed)));
         Assert.Equal([3, 5, 10], members.Where(m => m.Kind == ModelKind.SaeBatchTopK).Select(m => m.Run.Model.TopK));
         Assert.Equal([0.01, 0.1, 1], members.Where(m => m.Kind == ModelKind.SaeJumpRelu).Select(m => m.Run.Model.L0));
-        Assert.All(members, m => Assert.Equal(20, m.Run.Model.InputDim));
+        Assert.All(members, m => Assert.Equal((20, "linear:d=20,dims=2+3+5,n=60000,seed=1"), (m.Run.Model.InputDim, m.Run.Data))); // canonical: runs from any folder
     }
 
     [Fact]
