@@ -54,7 +54,9 @@ public static class SweepReport
     }
 
     /// <summary>The frontier: FVU against L0 (log scale), a line through each SAE family's swept points, VAEase and the VAE as
-    /// marked points (one per seed). Members of L0 0 (every latent off), which a log axis cannot place, are left out.</summary>
+    /// marked points (one per seed). Members of L0 0 (every latent off), which a log axis cannot place, are left out. FVU is on
+    /// a log scale too when it spans more than a decade (a trained frontier runs from ~1e-5 to ~0.5: on a linear axis every
+    /// point below 0.01 sits on the floor).</summary>
     public static void FrontierPlot(string path, SweepResults results)
     {
         var series = new List<Plotting.Series>();
@@ -66,7 +68,10 @@ public static class SweepReport
             series.Add(new Plotting.Series(name, [.. points.Select(r => r.L0)], [.. points.Select(r => r.Fvu)], Markers: variational));
         }
         string title = results.Data.Count == 1 && results.Data[0].Length <= 40 ? $"{results.Data[0]}: L0-FVU frontier" : "sweep: L0-FVU frontier";
-        Plotting.LinePlot.Save(path, series, new Plotting.ChartLabels(title, "L0: code entries in use per sample (log scale)", "FVU (held-out split)"), logX: true);
+        double[] fvu = [.. series.SelectMany(x => x.Y)];
+        bool logY = fvu.All(f => f > 0) && fvu.Max() > 10 * fvu.Min();
+        Plotting.LinePlot.Save(path, series, new Plotting.ChartLabels(title, "L0: code entries in use per sample (log scale)",
+            logY ? "FVU (held-out split, log scale)" : "FVU (held-out split)"), logY: logY, logX: true);
     }
 
     /// <summary>The member folders below <paramref name="root"/>: &lt;family&gt;/&lt;knob&gt;=&lt;value&gt;/ holding a config.json (the
