@@ -32,6 +32,7 @@ public static class BenchCommand
             JsonPath, Configs, Models, Rounds, RoundSeconds, ConvWarmup, ConvSteps, Python, NoReference, ReferenceNoMkldnn, TrainCommand.Precision, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         foreach (Option option in BenchMemory.Options) command.Options.Add(option);
+        command.Subcommands.Add(BenchSharedPassCommand.Create());
         command.SetAction(Run);
         return command;
     }

@@ -45,7 +45,7 @@ public static class DemoCommand
         var clock = Stopwatch.StartNew();
         foreach (ModelKind kind in kinds)
         {
-            RunConfig run = TrainCommand.Recipe(kind, spec);
+            RunConfig run = Recipes.For(kind, spec);
             // A short run: one cosine cycle that ends at the minimum learning rate (the recipe's T_0 = 10
             // restarts suit its 66 000 steps, not a few thousand).
             run = (run with { Training = run.Training with { Epochs = epochs, Seed = parse.GetValue(Seed), RestartPeriod = 0 } }).Validate();

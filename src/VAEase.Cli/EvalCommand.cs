@@ -46,10 +46,7 @@ public static class EvalCommand
             using Normalization? normalization = Normalization.Load(dir, run.Normalize, run.Model.InputDim);
             using Dataset data = testSplit ? RunData.HeldOut(run with { Data = spec }, normalization) : DataSpec.Load(spec);
             if (!testSplit) normalization?.Apply(data.X);
-            string split = !testSplit ? "all rows"
-                : MatrixSources.ImageSets.Contains(DataSpec.Describe(spec).Family) ? "the image set's test split"
-                : run.Stream is { } s ? $"held-out blocks ({run.Training.TestFraction:P0} of {s.BlockRows}-row blocks, seed {run.Training.Seed}), first {data.Count} rows"
-                : $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})";
+            string split = EvalFile.SplitOf(run, spec, testSplit, data.Count);
             EvalReport report = Evaluator.Evaluate(model, data, requested, device);
             Tables.PrintReport(Console.Out, run, spec, split, report);
             if (parse.GetValue(PlotPath) is { } plot)
@@ -59,7 +56,7 @@ public static class EvalCommand
             }
             if (parse.GetValue(JsonPath) is { } path)
             {
-                Json.Write(path, new { model_dir = dir, data = spec, split, config = run, versions = Versions.All, results = report });
+                Json.Write(path, new EvalFile(dir, spec, split, run, Versions.All, report));
                 Console.Error.WriteLine($"wrote {path}");
             }
         }

@@ -39,7 +39,7 @@ internal static class ModelEstimate
     /// <summary>The recipe run for the data and the folder it goes to; refuses a folder holding anything else.</summary>
     public static Plan PlanTraining(string spec, string? outDir, int? epochs, long seed)
     {
-        RunConfig recipe = TrainCommand.Recipe(ModelKind.VAEase, spec);
+        RunConfig recipe = Recipes.For(ModelKind.VAEase, spec);
         RunConfig run = recipe with { Training = recipe.Training with { Epochs = epochs ?? recipe.Training.Epochs, Seed = seed } };
         run.Validate();
         string dir = outDir ?? Path.Combine("runs", "id", $"{Slug(DataSpec.Canonical(spec))}-{Method}-seed{seed}-e{run.Training.Epochs}");

@@ -22,6 +22,7 @@ var root = new Command("vaease",
     PlotCommand.Create(),
     GanCommand.Create(),
     ScoreCommand.Create(),
+    SweepCommand.Create(),
 };
 VAEase.Training.NativeHeap.KeepFreedPages(); // before the first tensor: see NativeHeap
 return Cli.Run(root, args);

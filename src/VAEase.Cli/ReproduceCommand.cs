@@ -105,7 +105,7 @@ public static class ReproduceCommand
     internal static RunConfig Run(ModelKind kind, Part part, string spec, long seed, bool quick, int? epochs = null, bool? alignRestarts = null,
         VarianceBound? bound = null, int? latent = null, int? restartPeriod = null, MatmulPrecision? precision = null)
     {
-        RunConfig run = TrainCommand.Recipe(kind, spec);
+        RunConfig run = Recipes.For(kind, spec);
         TrainConfig t = run.Training with { Seed = seed };
         if (quick) t = t with { Epochs = part.QuickEpochs, RestartPeriod = 0 };
         if (epochs is { } e) t = t with { Epochs = e };

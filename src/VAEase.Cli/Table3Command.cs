@@ -114,7 +114,7 @@ public static class Table3Command
     /// <summary>The recipe for the set with the command's seed and epochs (--quick: 2), validated, threads set.</summary>
     internal static RunConfig Config(ParseResult parse, ModelKind kind, string set)
     {
-        RunConfig run = TrainCommand.Recipe(kind, set);
+        RunConfig run = Recipes.For(kind, set);
         run = run with { Training = run.Training with { Seed = parse.GetValue(Seed), Epochs = parse.GetValue(Epochs) ?? (parse.GetValue(Quick) ? 2 : run.Training.Epochs) } };
         run.Validate();
         Devices.UseThreadsFor(run);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using VAEase.Data;
 using VAEase.Evaluation;
+using VAEase.Experiments;
 using VAEase.IO;
 using VAEase.Models;
 using VAEase.Networks;
@@ -13,7 +14,7 @@ public static class TrainCommand
 {
     static readonly Option<string> Model = new("--model", "-m") { Description = "vaease | vae | sae-l1 | sae-log | sae-topk | sae-batchtopk | sae-jumprelu" };
     static readonly Option<string> Data = new("--data", "-d") { Description = "data spec, e.g. table2-linear or linear:d=40,dims=4+4+4,n=500000 (see `vaease demo --help` for all)" };
-    static readonly Option<string> Out = new("--out", "-o") { Description = "output folder: config.json, model.safetensors, metrics.json, checkpoints", Required = true };
+    static readonly Option<string> Out = new("--out", "-o") { Description = "output folder: config.json, model.safetensors, metrics.json, checkpoints; new or empty, or holding only the config.json of this run (planned by `vaease sweep`)", Required = true };
     internal static readonly Option<int?> Latent = new("--latent") { Description = "latent dimension kappa (recipe: 20 linear, 60 mlp)" };
     static readonly Option<string> Epochs = new("--epochs") { Description = "epochs (recipe: 150 linear, 310 mlp), or auto: train at the peak rate until active dims, dead latents and gamma stop changing, then cool down and stop (capped by --max-epochs)" };
     static readonly Option<int?> MaxEpochs = new("--max-epochs") { Description = "--epochs auto: the most epochs it may take (default: the recipe's epochs)" };
@@ -66,12 +67,14 @@ public static class TrainCommand
         bool resume = parse.GetValue(Resume);
         RunConfig? fresh = resume ? null : NewConfig(parse); // a bad option is refused before the folder is touched
         if (fresh is not null) Guard(fresh, parse.GetValue(ConfigFile), outDir);
+        // A member that `vaease sweep` planned: its config.json and nothing else (another config is refused, listing the fields).
+        bool planned = fresh is not null && RunFolder.IsPlanned(outDir, ModelStore.ConfigFile, fresh, "training");
         // Claimed before anything in the folder is read or written: a second training or a --resume of a running one
         // would otherwise delete its checkpoints.
         using RunLock claim = RunLock.Acquire(outDir);
         RunConfig run = fresh ?? ResumedConfig(parse, outDir);
         if (fresh is null) Guard(run, null, outDir);
-        if (fresh is not null && RunFiles.Autoencoder.ClearForNewRun(outDir))
+        if (fresh is not null && !planned && RunFiles.Autoencoder.ClearForNewRun(outDir))
             Console.Error.WriteLine($"replacing the failed run in {outDir} (it left no model and no checkpoint)");
         try
         {
@@ -146,7 +149,7 @@ public static class TrainCommand
         string? modelName = parse.GetValue(Model);
         if (modelName is null && file is null) throw new VAEaseException("--model is required (vaease, vae, sae-l1, sae-log, sae-topk, sae-batchtopk or sae-jumprelu)");
         ModelKind kind = modelName is null ? file!.Model.Kind : Naming.Parse<ModelKind>(modelName, "model");
-        RunConfig run = file is not null ? file with { Data = data, Model = file.Model with { Kind = kind } } : Recipe(kind, data);
+        RunConfig run = file is not null ? file with { Data = data, Model = file.Model with { Kind = kind } } : Recipes.For(kind, data);
 
         ModelConfig m = run.Model;
         m = m with
@@ -218,19 +221,6 @@ public static class TrainCommand
             ShuffleBuffer = parse.GetValue(ShuffleBuffer) ?? stream.ShuffleBuffer,
             BlockRows = parse.GetValue(StreamBlock) ?? stream.BlockRows,
             EvalRows = parse.GetValue(EvalRows) ?? stream.EvalRows,
-        };
-    }
-
-    /// <summary>The authors' recipe for the data's family (spec §2), or the generic one.</summary>
-    internal static RunConfig Recipe(ModelKind kind, string data)
-    {
-        DataSpec.Info info = DataSpec.Describe(data);
-        return info.Family switch
-        {
-            "linear" or "mlp" => Recipes.Synthetic(kind, info.Family, data, info.Dim, info.Pieces.Max()),
-            "mnist" or "fashion-mnist" => Recipes.Images(kind, info.Family, data, info.Dim),
-            "llm-act" or "text-emb" or "glove" => Recipes.Text(kind, info.Family, data, info.Dim),
-            _ => Recipes.Generic(kind, data, info.Dim),
         };
     }
 }

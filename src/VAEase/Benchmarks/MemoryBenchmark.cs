@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using VAEase.Data;
@@ -71,19 +70,12 @@ public static class MemoryBenchmark
     /// <summary>Runs this program (the `vaease` CLI) with <paramref name="args"/>; its last error line is the exception on failure.</summary>
     private static void RunChild(IReadOnlyList<string> args)
     {
-        string host = Environment.ProcessPath ?? "dotnet";
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "VAEase.Cli.dll"));
-        foreach (string a in args) start.ArgumentList.Add(a);
-        foreach (var (name, value) in NativeHeap.Environment) start.Environment[name] = value;
-        using var process = Process.Start(start) ?? throw new VAEaseException($"could not start {host}");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        var output = new StringWriter();
+        int exitCode = ThisProgram.Run(args, output);
+        if (exitCode != 0)
         {
-            string last = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
-            throw new VAEaseException($"memory bench: `vaease {string.Join(' ', args)}` failed with exit code {process.ExitCode}: {last}");
+            string last = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+            throw new VAEaseException($"memory bench: `vaease {string.Join(' ', args)}` failed with exit code {exitCode}: {last}");
         }
-        _ = stdout.Result;
     }
 }

@@ -69,9 +69,16 @@ public static class ExperimentRun
     /// <summary>The model of a finished run, its config, and its training time and steps.</summary>
     public static (SparseAutoencoder Model, RunConfig Run, double Seconds, long Steps) LoadFinished(string dir, TorchSharp.torch.Device? device = null)
     {
-        var (steps, seconds) = IO.Json.Read<SavedMetrics>(Path.Combine(dir, Trainer.MetricsFile));
+        var (steps, seconds) = ReadMetrics(dir);
         var (model, run) = ModelStore.Load(dir, device);
         return (model, run, seconds, steps);
+    }
+
+    /// <summary>The optimiser steps and training seconds of a finished run (its metrics.json).</summary>
+    public static (long Steps, double Seconds) ReadMetrics(string dir)
+    {
+        var (steps, seconds) = IO.Json.Read<SavedMetrics>(Path.Combine(dir, Trainer.MetricsFile));
+        return (steps, seconds);
     }
 
     private sealed record SavedMetrics(long Steps, double Seconds);

@@ -36,6 +36,16 @@ public static class RunFolder
         return false;
     }
 
+    /// <summary>Whether <paramref name="dir"/> holds a planned run of <paramref name="wanted"/>: its config file and nothing
+    /// else, as `vaease sweep` leaves a member before it is trained. Throws as <see cref="HoldsRun{T}"/> when that config is
+    /// another run's.</summary>
+    public static bool IsPlanned<T>(string dir, string configFile, T wanted, string what) =>
+        HoldsOnly(dir, configFile) && HoldsRun(dir, configFile, wanted, what);
+
+    /// <summary>Whether <paramref name="dir"/> exists and holds <paramref name="file"/> and nothing else.</summary>
+    public static bool HoldsOnly(string dir, string file) =>
+        Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).SequenceEqual([file]);
+
     /// <summary>The leaves in which two JSON trees differ, as "path: saved → wanted".</summary>
     internal static IEnumerable<string> Differences(JsonNode? saved, JsonNode? wanted, string path)
     {

@@ -8,33 +8,33 @@ namespace VAEase.Plotting;
 public static class LinePlot
 {
     /// <summary>Writes the chart to <paramref name="path"/> (.png or .svg). Points with a non-finite x or y
-    /// are skipped; with <paramref name="logY"/> every remaining y must be positive.</summary>
+    /// are skipped; with <paramref name="logX"/> (<paramref name="logY"/>) every remaining x (y) must be positive.</summary>
     public static void Save(string path, IReadOnlyList<Series> series, ChartLabels labels, bool logY = false,
-        int width = PlotFile.DefaultWidth, int height = PlotFile.DefaultHeight)
+        int width = PlotFile.DefaultWidth, int height = PlotFile.DefaultHeight, bool logX = false)
     {
         PlotFile.CheckPath(path);
         PlotFile.CheckSize(width, height);
         ChartStyle.CheckNotEmpty(series, nameof(series));
         using var plot = ChartStyle.NewPlot(labels);
-        var lowest = double.PositiveInfinity;
-        var highest = double.NegativeInfinity;
+        var (lowestX, highestX, lowestY, highestY) = (double.PositiveInfinity, double.NegativeInfinity, double.PositiveInfinity, double.NegativeInfinity);
         for (int i = 0; i < series.Count; i++)
         {
-            var (x, y) = FinitePoints(series[i], i, logY);
+            var (x, y) = FinitePoints(series[i], i, logX, logY);
             var line = plot.Add.Scatter(x, y, ChartStyle.SeriesColor(i));
             line.LegendText = series[i].Name;
-            line.LineWidth = 2;
-            line.MarkerSize = x.Length > 60 ? 0 : 5;
-            lowest = Math.Min(lowest, y.Min());
-            highest = Math.Max(highest, y.Max());
+            line.LineWidth = series[i].Markers ? 0 : 2;
+            line.MarkerSize = series[i].Markers ? 11 : x.Length > 60 ? 0 : 5;
+            (lowestX, highestX) = (Math.Min(lowestX, x.Min()), Math.Max(highestX, x.Max()));
+            (lowestY, highestY) = (Math.Min(lowestY, y.Min()), Math.Max(highestY, y.Max()));
         }
-        if (logY) UseLogTicks(plot, lowest, highest);
+        if (logX && UseLogTicks(plot.Axes.Bottom, lowestX, highestX) is { } xView) plot.Axes.SetLimitsX(xView.Low, xView.High);
+        if (logY && UseLogTicks(plot.Axes.Left, lowestY, highestY) is { } yView) plot.Axes.SetLimitsY(yView.Low, yView.High);
         plot.ShowLegend(Edge.Right);
         ChartStyle.Save(plot, path, width, height);
     }
 
-    /// <summary>The series' finite points; y as log10(y) when <paramref name="logY"/>.</summary>
-    static (double[] X, double[] Y) FinitePoints(Series s, int index, bool logY)
+    /// <summary>The series' finite points; x as log10(x) when <paramref name="logX"/>, y as log10(y) when <paramref name="logY"/>.</summary>
+    static (double[] X, double[] Y) FinitePoints(Series s, int index, bool logX, bool logY)
     {
         ChartStyle.CheckName(s.Name, index, "series");
         ArgumentNullException.ThrowIfNull(s.X, $"series[{index}].X");
@@ -45,27 +45,40 @@ public static class LinePlot
         if (keep.Length == 0)
             throw new ArgumentException($"Series '{s.Name}' has no point with finite x and y.", "series");
         foreach (int i in keep)
+        {
             if (logY && s.Y[i] <= 0)
                 throw new ArgumentException($"Series '{s.Name}' has y = {s.Y[i]} at x = {s.X[i]}; a log-scale y axis needs y > 0.", "series");
-        return (keep.Select(i => s.X[i]).ToArray(), keep.Select(i => logY ? Math.Log10(s.Y[i]) : s.Y[i]).ToArray());
+            if (logX && s.X[i] <= 0)
+                throw new ArgumentException($"Series '{s.Name}' has x = {s.X[i]}; a log-scale x axis needs x > 0.", "series");
+        }
+        return (keep.Select(i => logX ? Math.Log10(s.X[i]) : s.X[i]).ToArray(), keep.Select(i => logY ? Math.Log10(s.Y[i]) : s.Y[i]).ToArray());
     }
 
-    /// <summary>ScottPlot has no log axis: the data are log10(y), so label the ticks 10^tick, put them on
-    /// whole decades with log-spaced minor ticks, and when no whole decade lies inside the data widen the
-    /// view to the enclosing decades so that labelled ticks show.</summary>
-    static void UseLogTicks(Plot plot, double lowestLog, double highestLog)
+    /// <summary>ScottPlot has no log axis: the data are log10 of the values, so put the ticks at log10 of round values and
+    /// label them with the values: whole decades, and 2 and 5 within them when the data span less than two decades (the
+    /// other integers of each decade as minor ticks). Returns the enclosing decade as the view when no labelled tick lies
+    /// inside the data, so that one shows; else null (the automatic view).</summary>
+    static (double Low, double High)? UseLogTicks(IAxis axis, double lowestLog, double highestLog)
     {
-        plot.Axes.Left.TickGenerator = new NumericAutomatic
-        {
-            IntegerTicksOnly = true,
-            MinorTickGenerator = new LogMinorTickGenerator(),
-            LabelFormatter = FormatPowerOfTen,
-        };
-        if (Math.Floor(highestLog) < lowestLog)
-            plot.Axes.SetLimitsY(Math.Floor(lowestLog) - 0.03, Math.Floor(lowestLog) + 1.03);
+        var ticks = new NumericManual();
+        bool fine = highestLog - lowestLog < 2;
+        bool labelledInside = false;
+        for (int decade = (int)Math.Floor(lowestLog) - 1; decade <= (int)Math.Ceiling(highestLog) + 1; decade++)
+            for (int m = 1; m <= 9; m++)
+            {
+                double at = decade + Math.Log10(m);
+                if (m == 1 || (fine && m is 2 or 5))
+                {
+                    ticks.AddMajor(at, FormatPowerOfTen(at));
+                    labelledInside |= at >= lowestLog && at <= highestLog;
+                }
+                else ticks.AddMinor(at);
+            }
+        axis.TickGenerator = ticks;
+        return labelledInside ? null : (Math.Floor(lowestLog) - 0.03, Math.Floor(lowestLog) + 1.03);
     }
 
-    /// <summary>10^exponent as "0.001" … "10000", or "1e-05" / "1e+05" beyond that.</summary>
+    /// <summary>10^exponent as "0.001" … "10000" (or "0.02", "500" between decades), or "1e-05" / "1e+05" beyond that.</summary>
     internal static string FormatPowerOfTen(double exponent)
     {
         double value = Math.Pow(10, exponent);

@@ -1,3 +1,4 @@
+using VAEase.Data;
 using VAEase.Models;
 using VAEase.Networks;
 
@@ -9,6 +10,20 @@ namespace VAEase.Training;
 /// linear union only (see <see cref="Synthetic"/>): elsewhere choose --l0 for the L0 wanted.</summary>
 public static class Recipes
 {
+    /// <summary>The recipe for the family of <paramref name="data"/> (spec §2): the synthetic unions', the image sets', the
+    /// text sets', or the generic one for a user's matrix.</summary>
+    public static RunConfig For(ModelKind kind, string data)
+    {
+        DataSpec.Info info = DataSpec.Describe(data);
+        return info.Family switch
+        {
+            "linear" or "mlp" => Synthetic(kind, info.Family, data, info.Dim, info.Pieces.Max()),
+            "mnist" or "fashion-mnist" => Images(kind, info.Family, data, info.Dim),
+            "llm-act" or "text-emb" or "glove" => Text(kind, info.Family, data, info.Dim),
+            _ => Generic(kind, data, info.Dim),
+        };
+    }
+
     /// <summary>Defaults for a model on a union of linear subspaces ("linear") or of MLP manifolds
     /// ("mlp"), where <paramref name="largestPiece"/> sets SAE-TopK's k (the size of the largest manifold).
     /// One departure, measured (docs/findings.md §6): on linear unions the VAE family (VAEase, VAE) trains with

@@ -46,144 +46,96 @@ public static class Trainer
         Train(run, new InMemoryBatches(train), outDir, options);
 
     /// <summary>Trains on batches from <paramref name="train"/> (in memory or streamed; see <see cref="RunData"/>).</summary>
-    public static TrainResult Train(RunConfig run, IBatchSource train, string outDir, TrainOptions options)
+    public static TrainResult Train(RunConfig run, IBatchSource train, string outDir, TrainOptions options) =>
+        TrainTogether([(run, outDir)], train, options)[0];
+
+    /// <summary>Trains several runs on one pass over their shared data: each batch is drawn once and every run takes its
+    /// step on it in turn. The runs must draw the same batches (the same seed and batch size; the caller gives them the
+    /// same data) and start at the same position (fresh, or resumed from checkpoints of the same step); their epoch counts
+    /// may differ, a run stopping when its own epochs are done. Each run keeps its own model, optimiser, noise generator,
+    /// checkpoints and metrics, and nothing draws from libtorch's global generator after initialisation, so every run's
+    /// weights, checkpoints and metrics are bit-identical to its training alone, but for the measured seconds (each run is
+    /// charged its own steps and an equal share of drawing the batches) and the process's peak RSS in metrics.json.
+    /// <see cref="TrainOptions.Progress"/> follows the first run; <see cref="TrainOptions.Starting"/> is called once.</summary>
+    public static IReadOnlyList<TrainResult> TrainTogether(IReadOnlyList<(RunConfig Run, string OutDir)> runs, IBatchSource train, TrainOptions options)
     {
-        run.Validate();
+        if (runs.Count == 0) throw new ArgumentException("no run to train", nameof(runs));
         NativeHeap.KeepFreedPages();
-        if (train.Dim != run.Model.InputDim)
-            throw new VAEaseException($"the model expects d = {run.Model.InputDim} but the data has d = {train.Dim}");
-        if (train.Count < 2) throw new VAEaseException("at least 2 training samples are needed");
-        using RunLock claim = RunLock.Acquire(outDir);
-        TempFiles.RemoveStale(outDir); // what a run killed while writing left
+        var claims = new List<RunLock>();
+        var sessions = new List<TrainingSession>();
         try
         {
-            return TrainInto(run, train, outDir, options);
+            foreach (var (_, outDir) in runs)
+            {
+                claims.Add(RunLock.Acquire(outDir));
+                TempFiles.RemoveStale(outDir); // what a run killed while writing left
+            }
+            foreach (var (run, outDir) in runs)
+                sessions.Add(TrainingSession.Open(run, train, outDir, sessions.Count == 0 ? options : options with { Progress = null }));
+            TrainingSession first = sessions[0];
+            if (sessions.FirstOrDefault(s => s.Seed != first.Seed || s.BatchSize != first.BatchSize || s.Start != first.Start) is { } other)
+                throw new VAEaseException($"runs that share a pass need the same seed, batch size and starting point: {runs[0].OutDir} has seed {first.Seed}, " +
+                                          $"batch size {first.BatchSize} and starts at (epoch, batch) {first.Start}; {runs[sessions.IndexOf(other)].OutDir} has {other.Seed}, {other.BatchSize}, {other.Start}");
+            options.Starting?.Invoke(); // before the first computation on the data: the caller may set the thread count there
+            foreach (TrainingSession session in sessions) session.Begin(train);
+            StepTogether(sessions, train, options.Cancellation);
+            return [.. sessions.Select(s => s.Finish())];
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            RunFiles.Autoencoder.AfterFailure(outDir);
+            foreach (var (_, outDir) in runs) RunFiles.Autoencoder.AfterFailure(outDir);
             throw;
+        }
+        finally
+        {
+            foreach (TrainingSession session in sessions) session.Dispose();
+            for (int i = claims.Count - 1; i >= 0; i--) claims[i].Dispose(); // last first: a folder the first claim created goes once empty
         }
     }
 
-    /// <summary>The training itself, in a folder this process holds.</summary>
-    private static TrainResult TrainInto(RunConfig run, IBatchSource train, string outDir, TrainOptions options)
+    /// <summary>The epochs of the sessions, each batch drawn once and stepped on by every session whose run is not yet done.
+    /// Cancellation stops after the current batch with a checkpoint of every session at the same step.</summary>
+    private static void StepTogether(IReadOnlyList<TrainingSession> sessions, IBatchSource train, CancellationToken cancellation)
     {
-        TrainConfig cfg = run.Training;
-        string configPath = Path.Combine(outDir, ModelStore.ConfigFile);
-        // A resumed run checks the whole checkpoint before it writes anything: a refused one leaves the folder as it was.
-        string? checkpointDir = options.Resume ? Checkpoint.Find(outDir) : null;
-        CheckpointState state = checkpointDir is null ? new() : Checkpoint.Open(checkpointDir);
-        if (checkpointDir is not null) ModelStore.CheckFits(run.Model, Path.Combine(checkpointDir, ModelStore.WeightsFile), configPath);
-        ModelSize.RequireTraining(run.Model, Math.Min(cfg.BatchSize, train.Count));
-        SparseAutoencoder model = ModelFactory.Create(run.Model, cfg.Seed);
-        model.UseMatmulPrecision(cfg.MatmulPrecision);
-        model.to(options.Device);
-        using var noise = new Generator((ulong)cfg.Seed + 1, options.Device);
-        model.Noise = noise;
-        using var optimizer = new AdamOptimizer(model.parameters());
-
-        int batchesPerEpoch = BatchesPerEpoch(train.Count, cfg.BatchSize);
-        var history = new List<EpochMetrics>(state.History);
-        SettlePlan? plan = cfg.StopWhenSettled ? SettleRule.Plan(history, cfg.Epochs, batchesPerEpoch) : null;
-        int Epochs() => plan?.End ?? cfg.Epochs;
-        if (checkpointDir is not null)
-        {
-            Checkpoint.CheckPosition(checkpointDir, state, Epochs(), batchesPerEpoch);
-            Checkpoint.Restore(checkpointDir, state, model, optimizer, $"the model of {configPath}");
-            Checkpoint.RestoreNoise(checkpointDir, state, noise);
-        }
-
-        options.Starting?.Invoke(); // before the first computation on the data: the caller may set the thread count there
-        using LatentMonitor monitor = LatentMonitor.Create(train, cfg, options.Device);
-        if (state.Step == 0) monitor.StartGamma(model);
-        LatentCheck? latents = LatentsOf(history); // what the progress shows: the latest epoch-end check (a resumed run's too)
-        Directory.CreateDirectory(outDir);
-        Json.Write(configPath, run);
-        var clock = Stopwatch.StartNew();
-        double secondsBefore = history.Sum(h => h.Seconds) + state.EpochSeconds;
-        long step = state.Step;
-        model.train();
         using GcPause.Scope gcPause = GcPause.Hold();
-
-        for (int epoch = state.Epoch; epoch < Epochs(); epoch++)
+        var (firstEpoch, firstBatch) = sessions[0].Start;
+        for (int epoch = firstEpoch; ; epoch++)
         {
-            long totalSteps = (long)batchesPerEpoch * Epochs();
-            bool resumingThisEpoch = epoch == state.Epoch;
-            double lossSum = resumingThisEpoch ? state.EpochLossSum : 0, errorSum = resumingThisEpoch ? state.EpochErrorSum : 0;
-            double epochSecondsBefore = resumingThisEpoch ? state.EpochSeconds : 0;
-            var epochClock = Stopwatch.StartNew();
-            double lr = 0;
-            int done = resumingThisEpoch ? state.Batch : 0;
-            using IEnumerator<Tensor> batches = train.Epoch(cfg.Seed, epoch, cfg.BatchSize, done).GetEnumerator();
+            List<TrainingSession> active = [.. sessions.Where(s => epoch < s.Epochs)];
+            if (active.Count == 0) return;
+            foreach (TrainingSession session in active) session.BeginEpoch(epoch);
+            using IEnumerator<Tensor> batches = train.Epoch(sessions[0].Seed, epoch, sessions[0].BatchSize, epoch == firstEpoch ? firstBatch : 0).GetEnumerator();
             while (true)
             {
-                double loss, error;
                 GcPause.Ensure(); // before the batch is made too: a streamed window is normalised there
+                long drawing = Stopwatch.GetTimestamp();
                 try
                 {
                     if (!batches.MoveNext()) break;
                 }
-                catch (VAEaseException e) when (step > state.Step)
+                catch (VAEaseException e) when (sessions.Any(s => s.HasStepped))
                 {
-                    // The data failed under a sound model (a streamed file truncated or changed, a NaN read mid-stream):
-                    // keep the position, so that the run continues once the data is repaired.
-                    SaveMidEpoch(outDir, model, optimizer, noise, history, step, epoch, done, lossSum, errorSum, epochSecondsBefore + epochClock.Elapsed.TotalSeconds);
-                    throw new VAEaseException($"{e.Message}; the run stopped at step {step} with a checkpoint: once the data is repaired, " +
-                                              $"continue with `vaease train --out {outDir} --resume`", e);
+                    // The data failed under sound models (a streamed file truncated or changed, a NaN read mid-stream):
+                    // keep the position, so that the runs continue once the data is repaired.
+                    foreach (TrainingSession session in active) session.SaveMidEpoch();
+                    throw new VAEaseException($"{e.Message}; the run stopped at step {active[0].StepCount} with a checkpoint: once the data is repaired, " +
+                                              $"continue with `vaease train --out {active[0].OutDir} --resume`", e);
                 }
-                lr = plan is null ? LearningRateSchedule.At(cfg, step, totalSteps) // after the check: the epoch records its last step's rate
-                    : SettleRule.LearningRate(cfg, plan, epoch, step, batchesPerEpoch);
-                using (Tensor x = batches.Current) (loss, error) = Step(model, optimizer, lr, x, options.Device);
-                lossSum += loss;
-                errorSum += error;
-                step++;
-                done++;
-                options.Progress?.Report(new TrainProgress(epoch + 1, Epochs(), step, totalSteps, loss, model.LogGamma,
-                    cfg.BatchSize, lr, latents));
-
-                bool cancelled = options.Cancellation.IsCancellationRequested;
-                if (done < batchesPerEpoch && (cancelled || (cfg.CheckpointEvery > 0 && step % cfg.CheckpointEvery == 0)))
-                    SaveMidEpoch(outDir, model, optimizer, noise, history, step, epoch, done, lossSum, errorSum, epochSecondsBefore + epochClock.Elapsed.TotalSeconds);
-                if (cancelled && done < batchesPerEpoch) options.Cancellation.ThrowIfCancellationRequested();
+                double share = Stopwatch.GetElapsedTime(drawing).TotalSeconds / active.Count;
+                using (Tensor x = batches.Current)
+                    foreach (TrainingSession session in active)
+                    {
+                        session.Charge(share);
+                        session.Step(x);
+                    }
+                bool cancelled = cancellation.IsCancellationRequested; // once per batch: every session checkpoints at the same step
+                foreach (TrainingSession session in active) session.CheckpointIfDue(cancelled);
+                if (cancelled && active[0].MidEpoch) cancellation.ThrowIfCancellationRequested();
             }
-            if (done != batchesPerEpoch) throw new InvalidOperationException($"the batch source served {done} of {batchesPerEpoch} batches in epoch {epoch + 1}");
-            bool reopen = plan is null ? LatentMonitor.ReopensAt(cfg, step - batchesPerEpoch, step, totalSteps)
-                : plan.CooldownStart is null && LatentMonitor.ReopensAt(cfg with { ReopenUntil = 1 }, step - batchesPerEpoch, step, totalSteps);
-            latents = monitor.Check(model, optimizer, reopen);
-            history.Add(new EpochMetrics(epoch + 1, step, lossSum / batchesPerEpoch, errorSum / batchesPerEpoch, model.LogGamma, lr,
-                epochSecondsBefore + epochClock.Elapsed.TotalSeconds, latents.ActiveDims, latents.Dead,
-                model.Config.IsVariational && cfg.ReopenDeadLatents ? latents.Reopened : null));
-            if (plan is not null) plan = SettleRule.Plan(history, cfg.Epochs, batchesPerEpoch);
-            if (epoch + 1 < Epochs())
-                Checkpoint.Save(outDir, model, optimizer, new CheckpointState { Step = step, Epoch = epoch + 1, NoiseState = NoiseState(noise), History = history });
-            options.Cancellation.ThrowIfCancellationRequested();
+            foreach (TrainingSession session in active) session.EndEpoch();
+            cancellation.ThrowIfCancellationRequested();
         }
-
-        model.eval();
-        double seconds = secondsBefore + clock.Elapsed.TotalSeconds;
-        ModelStore.SaveWeights(Path.Combine(outDir, ModelStore.WeightsFile), model);
-        Json.Write(Path.Combine(outDir, MetricsFile), new
-        {
-            config = run, versions = Versions.All, steps = step, seconds, peak_rss_bytes = ProcessMemory.PeakRssBytes(),
-            stopped = plan?.Reason ?? $"the configured {cfg.Epochs} epochs", cooldown_from_epoch = plan?.CooldownStart, epochs = history,
-        });
-        Checkpoint.Delete(outDir);
-        return new TrainResult(model, history, seconds, plan?.Reason);
     }
-
-    /// <summary>A checkpoint in the middle of an epoch: <paramref name="done"/> of its batches trained, with their running sums.</summary>
-    private static void SaveMidEpoch(string outDir, SparseAutoencoder model, AdamOptimizer optimizer, Generator noise, List<EpochMetrics> history,
-        long step, int epoch, int done, double lossSum, double errorSum, double seconds) =>
-        Checkpoint.Save(outDir, model, optimizer, new CheckpointState
-        {
-            Step = step, Epoch = epoch, Batch = done, EpochLossSum = lossSum, EpochErrorSum = errorSum, EpochSeconds = seconds,
-            NoiseState = NoiseState(noise), History = history,
-        });
-
-    /// <summary>The last finished epoch's latent check, if any.</summary>
-    private static LatentCheck? LatentsOf(List<EpochMetrics> history) =>
-        history.Count > 0 && history[^1] is { ActiveDims: { } active, DeadLatents: { } dead } last ? new LatentCheck(active, dead, last.Reopened ?? 0) : null;
 
     /// <summary>Batches per epoch; the last partial batch is kept unless it has a single sample
     /// (batch norm cannot train on one).</summary>

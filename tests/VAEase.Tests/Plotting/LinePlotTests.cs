@@ -79,12 +79,30 @@ public sealed class LinePlotTests
         Assert.Empty(folder.Entries());
     }
 
+    [Fact]
+    public void A_log_x_chart_with_marked_points_renders_and_rejects_a_non_positive_x()
+    {
+        using var folder = new TempFolder();
+        Series[] frontier = [new("sae-topk", [3, 5, 10], [0.4, 0.3, 0.2]), new("vaease", [4.8], [0.08], Markers: true)];
+
+        LinePlot.Save(folder.File("frontier.png"), frontier, Labels, width: 400, height: 300, logX: true);
+
+        using var bitmap = Png.Decode(folder.File("frontier.png"));
+        Assert.Equal((400, 300), (bitmap.Width, bitmap.Height));
+        var ex = Assert.Throws<ArgumentException>(() =>
+            LinePlot.Save(folder.File("zero.png"), [new Series("sae-l1", [0, 2], [0.5, 0.4])], Labels, logX: true));
+        Assert.Contains("x = 0", ex.Message);
+        Assert.Equal(["frontier.png"], folder.Entries());
+    }
+
     [Theory]
     [InlineData(-2, "0.01")]
     [InlineData(0, "1")]
     [InlineData(3, "1000")]
     [InlineData(5, "1e+05")]
     [InlineData(-6, "1e-06")]
+    [InlineData(0.69897000433601886, "5")] // log10 5: a tick between decades
+    [InlineData(-1.6989700043360187, "0.02")]
     public void Log_axis_ticks_are_labelled_with_the_power_of_ten(double exponent, string label) =>
         Assert.Equal(label, LinePlot.FormatPowerOfTen(exponent));
 }

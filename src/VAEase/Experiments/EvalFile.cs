@@ -1,0 +1,26 @@
+using VAEase.Data;
+using VAEase.Evaluation;
+using VAEase.Training;
+
+namespace VAEase.Experiments;
+
+/// <summary>What `vaease eval --json` writes, and `vaease sweep` beside each member as eval.json.</summary>
+/// <param name="ModelDir">The run's folder.</param>
+/// <param name="Data">The data spec evaluated.</param>
+/// <param name="Split">Which rows of it, in words (<see cref="SplitOf"/>).</param>
+/// <param name="Config">The run's config.</param>
+/// <param name="Versions">The versions that evaluated it.</param>
+/// <param name="Results">The evaluation.</param>
+public sealed record EvalFile(string ModelDir, string Data, string Split, RunConfig Config, IReadOnlyDictionary<string, string> Versions, EvalReport Results)
+{
+    /// <summary>The file name `vaease sweep` gives it in a member's folder.</summary>
+    public const string Name = "eval.json";
+
+    /// <summary>The rows of <paramref name="spec"/> evaluated, in words: all of them, or the held-out split of the run
+    /// (<paramref name="rows"/> of it for a streamed run).</summary>
+    public static string SplitOf(RunConfig run, string spec, bool testSplit, long rows) =>
+        !testSplit ? "all rows"
+        : MatrixSources.ImageSets.Contains(DataSpec.Describe(spec).Family) ? "the image set's test split"
+        : run.Stream is { } s ? $"held-out blocks ({run.Training.TestFraction:P0} of {s.BlockRows}-row blocks, seed {run.Training.Seed}), first {rows} rows"
+        : $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})";
+}
