@@ -13,7 +13,7 @@ public static class SweepCommand
     static readonly Option<string> Out = new("--out", "-o") { Description = "the sweep's folder: one run folder per member (<family>/<knob>=<value>/), plan/, results.json, frontier.png", Required = true };
     static readonly Option<bool> Quick = new("--quick") { Description = "a smoke sweep: 3 values per SAE family, 3 epochs, one cosine cycle" };
     static readonly Option<int> Jobs = new("--jobs") { Description = "member processes at once", DefaultValueFactory = _ => 1 };
-    static readonly Option<int?> Threads = new("--threads") { Description = "libtorch threads of each member process (default: the cores divided among --jobs)" };
+    static readonly Option<int?> Threads = new("--threads") { Description = "libtorch threads of each member process, and of the evaluation of the finished members after them (default: the cores divided among --jobs; the evaluation: libtorch's choice)" };
     static readonly Option<bool> PlanOnly = new("--plan-only") { Description = "write the member folders, plan/jobs.txt (one `vaease train` a line) and plan/slurm.sh (an array job), and train nothing" };
     static readonly Option<bool> Report = new("--report") { Description = "only gather the finished members (as `vaease sweep report`)" };
     static readonly Option<string> Seeds = new("--seeds") { Description = "comma-separated seeds of VAEase and the VAE (one member each); the SAE grids train at the first", DefaultValueFactory = _ => "1" };
@@ -33,9 +33,10 @@ public static class SweepCommand
 
         var report = new Command("report", "Gather a sweep's finished members (trained here or by plan/jobs.txt elsewhere) into results.json, frontier.png and the gap table.")
         {
-            Out, TrainCommand.DeviceOption,
+            Out, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
-        report.SetAction(parse => Print(SweepReport.Write(parse.GetValue(Out)!, Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, null), Console.Error), parse.GetValue(Out)!));
+        report.SetAction(parse => Print(SweepReport.Write(parse.GetValue(Out)!,
+            Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(TrainCommand.Threads)), Console.Error), parse.GetValue(Out)!));
 
         var train = new Command("train", "Train the runs planned in these folders in one process, on one pass over their shared data (they must draw the same batches); started ones resume.")
         {
@@ -50,7 +51,8 @@ public static class SweepCommand
     private static int Run(ParseResult parse, CancellationToken token)
     {
         string root = parse.GetValue(Out)!;
-        var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, null);
+        // --threads holds for the evaluation in this process too (it ran on libtorch's default, every core, whatever --threads said)
+        var device = Devices.Setup(parse.GetValue(TrainCommand.DeviceOption)!, parse.GetValue(Threads));
         if (parse.GetValue(Report)) return Print(SweepReport.Write(root, device, Console.Error), root);
         var config = new SweepConfig
         {

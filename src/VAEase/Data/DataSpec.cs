@@ -188,14 +188,22 @@ public static class DataSpec
     /// any other data is split at random (the paper's 90/10).</summary>
     public static (Dataset Train, Dataset Test) LoadTrainTest(string spec, double testFraction, long seed)
     {
-        var (_, files) = Parse(spec);
-        if (files is not null && HasSplits(files.Kind) && files.Location == "train")
+        if (OwnTestSplit(spec) is { } test)
         {
             Dataset train = Load(spec);
-            return (train, Load($"{files.Kind}:split=test"));
+            return (train, Load(test));
         }
         using Dataset all = Load(spec);
         return all.Split(testFraction, seed);
+    }
+
+    /// <summary>The spec of the test split that comes with <paramref name="spec"/> (the training split of an image set,
+    /// llm-act or text-emb: "mnist:split=test"), which <see cref="LoadTrainTest"/> evaluates on; null for data that is
+    /// split at random.</summary>
+    public static string? OwnTestSplit(string spec)
+    {
+        var (_, files) = Parse(spec);
+        return files is not null && HasSplits(files.Kind) && files.Location == "train" ? $"{files.Kind}:split=test" : null;
     }
 
     /// <summary>For a text spec (llm-act, text-emb, glove), the set and its split ("all" for glove); else null.</summary>

@@ -16,11 +16,13 @@ public sealed record EvalFile(string ModelDir, string Data, string Split, RunCon
     /// <summary>The file name `vaease sweep` gives it in a member's folder.</summary>
     public const string Name = "eval.json";
 
-    /// <summary>The rows of <paramref name="spec"/> evaluated, in words: all of them, or the held-out split of the run
-    /// (<paramref name="rows"/> of it for a streamed run).</summary>
+    /// <summary>The rows of <paramref name="spec"/> evaluated, in words: all of them, or the held-out split of the run as
+    /// <see cref="Training.RunData.HeldOut"/> loads it: a streamed run's held-out blocks (the first <paramref name="rows"/>),
+    /// the set's own test split when it comes with one (<see cref="DataSpec.OwnTestSplit"/>: the training split of an image
+    /// set, llm-act or text-emb), else the random split.</summary>
     public static string SplitOf(RunConfig run, string spec, bool testSplit, long rows) =>
         !testSplit ? "all rows"
-        : MatrixSources.ImageSets.Contains(DataSpec.Describe(spec).Family) ? "the image set's test split"
         : run.Stream is { } s ? $"held-out blocks ({run.Training.TestFraction:P0} of {s.BlockRows}-row blocks, seed {run.Training.Seed}), first {rows} rows"
+        : DataSpec.OwnTestSplit(spec) is { } test ? $"the set's own test split ({test})"
         : $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})";
 }

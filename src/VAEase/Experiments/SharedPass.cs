@@ -17,7 +17,8 @@ public sealed record SharedPassResult(string Dir, RunConfig Run, double Seconds,
 /// resumed from its checkpoint. The data is read, split and normalised once.</summary>
 public static class SharedPass
 {
-    /// <summary>Trains the runs of <paramref name="dirs"/> together and evaluates each on the held-out split.
+    /// <summary>Trains the runs of <paramref name="dirs"/> together and evaluates each on the held-out split (eval.json in its folder,
+    /// as `vaease sweep report` writes it).
     /// <paramref name="starting"/> sees the first run once the checkpoints have passed their checks.</summary>
     public static IReadOnlyList<SharedPassResult> Train(IReadOnlyList<string> dirs, TrainOptions options, Action<RunConfig> starting)
     {
@@ -37,7 +38,14 @@ public static class SharedPass
         var results = new List<SharedPassResult>();
         foreach (var (result, i) in trained.Select((r, i) => (r, i)))
             using (result.Model)
-                results.Add(new SharedPassResult(dirs[i], runs[i], result.Seconds, Evaluator.Evaluate(result.Model, data.Test(), device: options.Device)));
+            {
+                Dataset test = data.Test();
+                EvalReport report = Evaluator.Evaluate(result.Model, test, device: options.Device);
+                // The sweep's report reads this instead of evaluating the member a second time (the same rows: RunData.HeldOut).
+                Json.Write(Path.Combine(dirs[i], EvalFile.Name),
+                    new EvalFile(dirs[i], runs[i].Data, EvalFile.SplitOf(runs[i], runs[i].Data, true, test.Count), runs[i], Versions.All, report));
+                results.Add(new SharedPassResult(dirs[i], runs[i], result.Seconds, report));
+            }
         return results;
     }
 

@@ -28,6 +28,7 @@ public sealed class SweepCliTests
         }
         Assert.True(File.Exists(Path.Combine(root, "frontier.png")));
         Assert.True(File.Exists(Path.Combine(root, "sae-l1", "l1=0.001", "eval.json")));
+        Assert.DoesNotContain("evaluated ", first.Stderr); // the shared pass wrote each eval.json: the report evaluates nothing again
         Assert.Contains("sweep train", File.ReadAllLines(Path.Combine(root, "plan", "logs", "shared-1.log"))[0]);
         Assert.Equal(7, File.ReadAllLines(Path.Combine(root, "plan", "jobs.txt")).Length); // the plan for elsewhere: one member a line
         string weights = Path.Combine(root, "sae-topk", "k=2", "model.safetensors");
@@ -54,7 +55,7 @@ public sealed class SweepCliTests
 
         var job = CliProcess.Run(lines[1].Split(' ')[1..]); // vaease train --config .../k=3/config.json --out .../k=3 --threads 1
         Assert.True(job.ExitCode == 0, job.Stderr);
-        var report = CliProcess.Run("sweep", "report", "-o", root);
+        var report = CliProcess.Run("sweep", "report", "-o", root, "--threads", "1");
         Assert.True(report.ExitCode == 0, report.Stderr);
         Assert.Contains("1 finished, 2 not yet", report.Stdout);
         Assert.Contains("no finished VAEase member", report.Stdout);

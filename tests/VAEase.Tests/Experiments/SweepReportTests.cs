@@ -83,4 +83,19 @@ public sealed class SweepReportTests
         Assert.Empty(results.Gap);
         Assert.Equal(2, results.Unfinished.Count);
     }
+    [Theory]
+    [InlineData("llm-act:split=train", "the set's own test split (llm-act:split=test)")]
+    [InlineData("text-emb", "the set's own test split (text-emb:split=test)")]
+    [InlineData("mnist:split=train", "the set's own test split (mnist:split=test)")]
+    [InlineData("mnist:split=all", "held-out test split (10 %, seed 1)")]
+    [InlineData("glove", "held-out test split (10 %, seed 1)")]
+    [InlineData("demo-linear", "held-out test split (10 %, seed 1)")]
+    public void A_members_eval_json_names_the_split_it_was_evaluated_on(string data, string split)
+    {
+        // RunData.HeldOut evaluates a training split of llm-act or text-emb on the set's own test split (held-out sentences), as
+        // it does an image set's: eval.json said "held-out test split (10 %, seed 1)" for those.
+        var run = VAEase.Training.Recipes.For(ModelKind.SaeTopK, "demo-linear") with { Data = data };
+        Assert.Equal(split, EvalFile.SplitOf(run, data, testSplit: true, rows: 100));
+        Assert.Equal("all rows", EvalFile.SplitOf(run, data, testSplit: false, rows: 100));
+    }
 }
