@@ -9,7 +9,7 @@ public sealed class ShardWriter : IDisposable
 {
     private readonly string _dir, _prefix;
     private readonly int _dim, _shardRows;
-    private readonly float[] _buffer;
+    private float[] _buffer;
     private readonly StreamWriter _meta;
     private int _filled, _shards;
 
@@ -17,7 +17,7 @@ public sealed class ShardWriter : IDisposable
     {
         Directory.CreateDirectory(dir);
         (_dir, _prefix, _dim, _shardRows) = (dir, prefix, dim, shardRows);
-        _buffer = new float[(long)shardRows * dim];
+        _buffer = new float[(long)Math.Min(shardRows, 1024) * dim]; // grown as rows come: a small split stays small
         _meta = new StreamWriter(Path.Combine(dir, Data.TextSets.RowsFile));
     }
 
@@ -30,6 +30,7 @@ public sealed class ShardWriter : IDisposable
         if (row.Length != _dim) throw new ArgumentException($"row of {row.Length} values, expected {_dim}", nameof(row));
         foreach (float v in row)
             if (!float.IsFinite(v)) throw new VAEaseException($"non-finite value in {_prefix} row {Rows} ({metaJson})");
+        if ((_filled + 1) * _dim > _buffer.Length) Array.Resize(ref _buffer, Math.Min(_shardRows, 2 * (_filled + 1)) * _dim);
         row.CopyTo(_buffer.AsSpan(_filled * _dim, _dim));
         _meta.WriteLine(metaJson);
         _filled++;
