@@ -62,6 +62,16 @@ public sealed class MiniLmEncoderTests
         Assert.Contains("layer must be 0", e.Message);
     }
 
+    [Fact]
+    public void A_file_that_is_not_an_onnx_model_is_a_one_line_error()
+    {
+        var truncated = Assert.Throws<VAEaseException>(() => OnnxModel.Read(new byte[] { 0x3a, 0x05, 0x0a }, "x.onnx"));
+        var text = Assert.Throws<VAEaseException>(() => OnnxModel.Read("hello world"u8.ToArray(), "y.onnx"));
+
+        Assert.StartsWith("x.onnx: not a readable ONNX model", truncated.Message);
+        Assert.StartsWith("y.onnx: not a readable ONNX model", text.Message);
+    }
+
     private static float[] OnnxLastHiddenState(Tensor ids, Tensor mask)
     {
         int[] shape = [(int)ids.shape[0], (int)ids.shape[1]];
