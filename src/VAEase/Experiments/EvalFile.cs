@@ -24,6 +24,7 @@ public sealed record EvalFile(string ModelDir, string Data, string Split, RunCon
     public static string SplitOf(RunConfig run, string spec, bool testSplit, long rows) =>
         !testSplit ? "all rows"
         : MatrixSources.ImageSets.Contains(DataSpec.Describe(spec).Family) ? "the image set's test split"
+        : TextSets.SentenceSets.Contains(DataSpec.Describe(spec).Family) ? "the test split (held-out sentences)"
         : run.Stream is { } s ? $"held-out blocks ({run.Training.TestFraction:P0} of {s.BlockRows}-row blocks, seed {run.Training.Seed}), first {rows} rows"
         : $"held-out test split ({run.Training.TestFraction:P0}, seed {run.Training.Seed})";
 }

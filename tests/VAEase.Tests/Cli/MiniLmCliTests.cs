@@ -30,6 +30,21 @@ public sealed class MiniLmCliTests
     }
 
     [Fact]
+    public void Table3_quick_on_minilm_emb_uses_the_embedding_recipe_and_the_text_emb_reference_column()
+    {
+        using var temp = new TempFolder();
+        MiniLmFixture.Harvest(Path.Combine(temp.Path, "data"));
+        var env = new Dictionary<string, string> { ["VAEASE_DATA_DIR"] = Path.Combine(temp.Path, "data") };
+
+        var table = CliProcess.Run(env, "reproduce", "table3", "--data", "minilm-emb", "--quick", "--models", "sae-topk", "--threads", "1", "--out", temp.File("runs"));
+
+        Assert.True(table.ExitCode == 0, table.Stderr);
+        Assert.Contains("all-MiniLM-L6-v2 sentence embeddings (d = 384)", table.Stdout);
+        Assert.Contains("DIFFERENT DATASET (Text-Emb: ModernBERT", table.Stdout);
+        Assert.Matches(@"(?m)^sae-topk\s+256\s", table.Stdout);
+    }
+
+    [Fact]
     public void An_empty_text_file_is_a_one_line_error_before_any_work()
     {
         using var temp = new TempFolder();
