@@ -25,6 +25,8 @@ public static class DataSpec
     private const string NpyExample = "npy:acts.npy,labels=groups.npy";
     private const string SafeTensorsExample = "safetensors:acts.safetensors,tensor=layer_1";
     private const string ShardsExample = "shards:acts/";
+    private const string NpzExample = "npz:acts.npz,array=layer_1";
+    private const string ParquetExample = "parquet:acts.parquet,column=embedding";
     private const string ImageSetExample = "mnist:split=test";
 
     /// <summary>The keys each file kind takes after its path, in canonical order.</summary>
@@ -33,7 +35,15 @@ public static class DataSpec
         ["npy"] = ["labels"],
         ["safetensors"] = ["tensor", "labels"],
         ["shards"] = ["tensor", "labels"],
+        ["npz"] = ["array", "labels"],
+        ["parquet"] = ["column", "labels"],
     };
+
+    /// <summary>The key that names a tensor, array or column inside a file of the kind, or null (npy).</summary>
+    private static string? MemberKey(string kind) => FileKeys[kind].FirstOrDefault(key => key != "labels");
+
+    /// <summary>The file kinds read a block at a time (streaming, encode); an .npz or Parquet file is loaded whole.</summary>
+    private static readonly string[] BlockKinds = ["npy", "safetensors", "shards"];
 
     /// <summary>The known kinds and aliases, for help text.</summary>
     public static string Help { get; } = string.Join(Environment.NewLine,
@@ -41,9 +51,11 @@ public static class DataSpec
         "Data specs:",
         "  linear:d=D,dims=R1+R2+...[,n=500000][,seed=1]   union of linear subspaces of dims Ri in R^D",
         "  mlp:d=D,dims=R1+R2+...[,n=800000][,seed=1]      union of LeakyReLU-MLP manifolds of dims Ri in R^D",
-        "  npy:PATH[,labels=PATH]                          a 2-D .npy matrix [n, d] (<f4, <f2, <f8)",
+        "  npy:PATH[,labels=PATH]                          a 2-D .npy matrix [n, d] (<f4, <f2, <f8; C or Fortran order)",
         "  safetensors:PATH[,tensor=NAME][,labels=PATH]    one 2-D tensor (F32, F16, BF16, F64) of a .safetensors file",
         "  shards:DIR[,tensor=NAME][,labels=PATH]          all *.npy or all *.safetensors files of DIR, stacked in name order",
+        "  npz:PATH[,array=NAME][,labels=PATH]             one 2-D array of an .npz archive (np.savez, np.savez_compressed)",
+        "  parquet:PATH[,column=NAME][,labels=PATH]        a Parquet column of float or double lists, one list of d values per row",
         "  mnist[:split=train|test|all]                    MNIST, 784 pixels in [0, 1] (`vaease data install mnist`)",
         "  fashion-mnist[:split=train|test|all]            Fashion-MNIST, likewise (`vaease data install fashion-mnist`)",
         "  llm-act[:split=train|test|all]                  per-token layer-1 activations (d 512) of the USE-lite encoder on real",
@@ -58,15 +70,16 @@ public static class DataSpec
     ]);
 
     /// <summary>What a spec describes, known without generating or loading the data.</summary>
-    /// <param name="Family">The kind: "linear", "mlp", "npy", "safetensors", "shards", "mnist", "fashion-mnist", or a text set (<see cref="TextSets.Names"/>).</param>
+    /// <param name="Family">The kind: "linear", "mlp", "npy", "safetensors", "shards", "npz", "parquet", "mnist", "fashion-mnist", or a text set (<see cref="TextSets.Names"/>).</param>
     /// <param name="Dim">Ambient dimension d of each row.</param>
     /// <param name="Pieces">True dimension of each piece, indexed by label (empty for real data).</param>
     /// <param name="Count">Number of rows n.</param>
     /// <param name="Seed">Seed of the generator (0 for real data).</param>
     public sealed record Info(string Family, int Dim, IReadOnlyList<int> Pieces, long Count, long Seed);
 
-    /// <summary>A spec read from files. Location is the absolute path, or the split of an image set.</summary>
-    private sealed record FileSpec(string Kind, string Location, string? Tensor, string? Labels);
+    /// <summary>A spec read from files. Location is the absolute path, or the split of an image set; Member the tensor,
+    /// array or column the spec names (its kind's first key), or null.</summary>
+    private sealed record FileSpec(string Kind, string Location, string? Member, string? Labels);
 
     /// <summary>Parses and checks the spec without generating any data; file kinds read only headers.</summary>
     public static Info Describe(string spec)
@@ -76,8 +89,10 @@ public static class DataSpec
         var (rows, dim) = files!.Kind switch
         {
             "npy" => MatrixSources.NpyShape(files.Location),
-            "safetensors" => MatrixSources.SafeTensorsShape(files.Location, files.Tensor),
-            "shards" => MatrixSources.ShardsShape(files.Location, files.Tensor),
+            "safetensors" => MatrixSources.SafeTensorsShape(files.Location, files.Member),
+            "shards" => MatrixSources.ShardsShape(files.Location, files.Member),
+            "npz" => NpzReader.Shape(files.Location, files.Member),
+            "parquet" => ParquetMatrix.Shape(files.Location, files.Member),
             _ when TextSets.Names.Contains(files.Kind) => TextSets.Shape(files.Kind, files.Location),
             _ => MatrixSources.ImageSetShape(files.Kind, files.Location),
         };
@@ -100,8 +115,10 @@ public static class DataSpec
         return files!.Kind switch
         {
             "npy" => MatrixSources.LoadNpy(files.Location, files.Labels, name),
-            "safetensors" => MatrixSources.LoadSafeTensors(files.Location, files.Tensor, files.Labels, name),
-            "shards" => MatrixSources.LoadShards(files.Location, files.Tensor, files.Labels, name),
+            "safetensors" => MatrixSources.LoadSafeTensors(files.Location, files.Member, files.Labels, name),
+            "shards" => MatrixSources.LoadShards(files.Location, files.Member, files.Labels, name),
+            "npz" => MatrixSources.LoadNpz(files.Location, files.Member, files.Labels, name),
+            "parquet" => MatrixSources.LoadParquet(files.Location, files.Member, files.Labels, name),
             _ when TextSets.Names.Contains(files.Kind) => TextSets.Load(files.Kind, files.Location, name),
             _ => MatrixSources.LoadImageSet(files.Kind, files.Location, name),
         };
@@ -135,7 +152,7 @@ public static class DataSpec
     public static bool IsFileMatrix(string spec)
     {
         var (info, files) = Parse(spec);
-        return info is null && FileKeys.ContainsKey(files!.Kind);
+        return info is null && BlockKinds.Contains(files!.Kind);
     }
 
     /// <summary>The matrix of an npy:, safetensors: or shards: spec, left on disk rather than loaded
@@ -143,10 +160,10 @@ public static class DataSpec
     public static MappedMatrix OpenMapped(string spec)
     {
         var (info, files) = Parse(spec);
-        if (info is not null || !FileKeys.ContainsKey(files!.Kind))
+        if (info is not null || !BlockKinds.Contains(files!.Kind))
             throw new VAEaseException($"data spec '{OneLine(spec)}': streaming reads npy:, safetensors: or shards: files; " +
-                                      $"{info?.Family ?? files!.Kind} data is built in memory (drop --stream)");
-        var matrix = new MappedMatrix(MatrixSources.Parts(files.Kind, files.Location, files.Tensor), FileCanonical(files), files.Labels);
+                                      $"{info?.Family ?? files!.Kind} data is built in memory (drop --stream){StreamHint(files?.Kind)}");
+        var matrix = new MappedMatrix(MatrixSources.Parts(files.Kind, files.Location, files.Member), FileCanonical(files), files.Labels);
         try
         {
             // Checked now, not when the held-out rows are evaluated: that is after the training, too late to refuse.
@@ -160,6 +177,14 @@ public static class DataSpec
             throw;
         }
     }
+
+    /// <summary>How to stream the data of a kind that is loaded whole, or nothing.</summary>
+    private static string StreamHint(string? kind) => kind switch
+    {
+        "npz" => "; to stream it, unzip the archive: its members are .npy files (npy:, or shards: for several)",
+        "parquet" => "; to stream it, save the column as a 2-D .npy (np.stack(table[column].to_numpy()))",
+        _ => "",
+    };
 
     /// <summary>The (train, test) pair a run trains and evaluates on: an image set's training split comes
     /// with its own test split (MNIST's 60k / 10k), as does llm-act's and text-emb's (held-out sentences);
@@ -199,12 +224,12 @@ public static class DataSpec
         if (HasSplits(files.Kind)) return $"{files.Kind}:split={files.Location}";
         if (files.Kind == "glove") return files.Kind;
         string text = $"{files.Kind}:{files.Location}";
-        if (files.Tensor is not null) text += $",tensor={files.Tensor}";
+        if (files.Member is not null) text += $",{MemberKey(files.Kind)}={files.Member}";
         if (files.Labels is not null) text += $",labels={files.Labels}";
         return text;
     }
 
-    private static string KnownKinds => $"linear, mlp, npy, safetensors, shards, mnist, fashion-mnist, {string.Join(", ", TextSets.Names)}, {string.Join(", ", Aliases.Keys)}";
+    private static string KnownKinds => $"linear, mlp, npy, safetensors, shards, npz, parquet, mnist, fashion-mnist, {string.Join(", ", TextSets.Names)}, {string.Join(", ", Aliases.Keys)}";
 
     /// <summary>Kinds that come with their own train and test splits.</summary>
     private static bool HasSplits(string kind) => MatrixSources.ImageSets.Contains(kind) || TextSets.SentenceSets.Contains(kind);
@@ -225,6 +250,8 @@ public static class DataSpec
             "npy" => (null, ParseFile(spec, kind, body, NpyExample)),
             "safetensors" => (null, ParseFile(spec, kind, body, SafeTensorsExample)),
             "shards" => (null, ParseFile(spec, kind, body, ShardsExample)),
+            "npz" => (null, ParseFile(spec, kind, body, NpzExample)),
+            "parquet" => (null, ParseFile(spec, kind, body, ParquetExample)),
             "mnist" or "fashion-mnist" or "llm-act" or "text-emb" or "minilm-act" or "minilm-emb" => (null, ParseSplit(spec, kind, body)),
             "glove" when body.Trim().Length == 0 => (null, new FileSpec(kind, "all", null, null)),
             "glove" => throw Error(spec, "glove takes no keys (it is split at random for training)", "glove"),
@@ -272,7 +299,7 @@ public static class DataSpec
         string? labels = values.TryGetValue("labels", out var l) ? FullPath(l) : null;
         string location = FullPath(path);
         if (kind == "shards") location = Path.TrimEndingDirectorySeparator(location);
-        return new FileSpec(kind, location, values.GetValueOrDefault("tensor"), labels);
+        return new FileSpec(kind, location, MemberKey(kind) is { } member ? values.GetValueOrDefault(member) : null, labels);
     }
 
     /// <summary>Nothing, or split=train|test|all.</summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace VAEase.Data;
 
 /// <summary>A data matrix [n, d] left on disk: the file(s) of an npy:, safetensors: or shards: spec, read a row range
-/// at a time. Files are read with positional reads, not mapped: a mapped page of a file another process truncates
+/// at a time (of a Fortran-order .npy, one read per column; see <see cref="MatrixSources.ReadPart"/>). Files are read with positional reads, not mapped: a mapped page of a file another process truncates
 /// kills the process (SIGBUS, "Fatal error. System.AccessViolationException"), where a read simply comes back short;
 /// and nothing accumulates in the resident set (the kernel's page cache keeps the pages). Before each read the open
 /// file must still have the size and modification time it had when it was opened, so that a file truncated, extended
@@ -69,11 +69,9 @@ public sealed class MappedMatrix : IDisposable
             if (p < 0) p = ~p - 1;
             MatrixSources.Part part = parts[p];
             long local = first - firstRows[p], take = Math.Min(count, part.Rows - local);
-            long rowBytes = (long)Dim * IO.SafeTensors.Width(part.ElementType);
             FileStream file = files[p]!;
             CheckUnchanged(p, file);
-            file.Position = part.Offset + local * rowBytes;
-            MatrixSources.ReadRows(file, part.ElementType, destination, at, take, part.File, local);
+            MatrixSources.ReadPart(file, part, destination, at, local, take);
             first += take;
             at += take;
             count -= take;

@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 
 namespace VAEase.Data;
 
-/// <summary>Builds a <see cref="Dataset"/> from files: a .npy matrix, one tensor of a .safetensors
-/// file, a folder of such shards (concatenated row-wise), or the MNIST / Fashion-MNIST IDX files.
+/// <summary>Builds a <see cref="Dataset"/> from files: a .npy matrix (C or Fortran order), one tensor of a .safetensors
+/// file, a folder of such shards (concatenated row-wise), one array of an .npz archive, a column of float lists of a
+/// Parquet file, or the MNIST / Fashion-MNIST IDX files.
 /// Shapes come from the headers alone (for describing a spec); loading fills one preallocated
 /// float32 [n, d] tensor a chunk at a time, so the peak memory is the data plus a few MB. Labels,
 /// where given, are for per-group evaluation only.</summary>
@@ -27,8 +28,9 @@ public static class MatrixSources
 
     private const int ChunkBytes = 1 << 22;
 
-    /// <summary>One contiguous block of rows in a file: dtype F32, F16, BF16 or F64, little-endian, C order.</summary>
-    internal sealed record Part(string File, long Offset, string ElementType, long Rows, int Dim);
+    /// <summary>One matrix [Rows, Dim] stored from <paramref name="Offset"/> on in a file: dtype F32, F16, BF16 or F64,
+    /// little-endian, row by row, or column by column if <paramref name="ColumnMajor"/> (a Fortran-order .npy).</summary>
+    internal sealed record Part(string File, long Offset, string ElementType, long Rows, int Dim, bool ColumnMajor = false);
 
     public static (long Rows, int Dim) NpyShape(string path) => Shape([NpyPart(path)]);
 
@@ -47,6 +49,20 @@ public static class MatrixSources
     };
 
     public static Dataset LoadNpy(string path, string? labels, string name) => Load([NpyPart(path)], labels, name, path);
+
+    /// <summary>One array of an .npz archive: <paramref name="array"/> by name, or the only one there is.</summary>
+    public static Dataset LoadNpz(string path, string? array, string? labels, string name)
+    {
+        using NpzReader.Member member = NpzReader.Open(path, array);
+        return Fill((member.Part.Rows, member.Part.Dim), labels, name, path, member.ReadInto);
+    }
+
+    /// <summary>A column of float lists of a Parquet file (see <see cref="ParquetMatrix"/>).</summary>
+    public static Dataset LoadParquet(string path, string? column, string? labels, string name)
+    {
+        using ParquetMatrix matrix = ParquetMatrix.Open(path, column);
+        return Fill((matrix.Rows, matrix.Dim), labels, name, path, matrix.ReadInto);
+    }
 
     /// <summary>One tensor of the file: <paramref name="tensor"/> by name, or the only one there is.</summary>
     public static Dataset LoadSafeTensors(string path, string? tensor, string? labels, string name) =>
@@ -182,8 +198,8 @@ public static class MatrixSources
     private static Part NpyPart(string path)
     {
         CheckNotFolder(path, "npy");
-        var (rows, dim, element, offset) = NpyReader.ReadMatrixHeader(path);
-        return new Part(path, offset, element, rows, dim);
+        var (rows, dim, element, offset, fortran) = NpyReader.ReadMatrixHeader(path);
+        return new Part(path, offset, element, rows, dim, fortran);
     }
 
     private static Part SafeTensorsPart(string path, string? tensor)
@@ -240,9 +256,23 @@ public static class MatrixSources
 
     /// <summary>Fills one [n, d] tensor from the parts in order; <paramref name="source"/> (the file
     /// or folder) is named when the labels do not match.</summary>
-    private static Dataset Load(IReadOnlyList<Part> parts, string? labelsPath, string name, string source)
+    private static Dataset Load(IReadOnlyList<Part> parts, string? labelsPath, string name, string source) =>
+        Fill(Shape(parts), labelsPath, name, source, x =>
+        {
+            long row = 0;
+            foreach (Part part in parts)
+            {
+                using var stream = new FileStream(part.File, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+                ReadPart(stream, part, x, row, 0, part.Rows);
+                row += part.Rows;
+            }
+        });
+
+    /// <summary>Checks the memory and the labels, then lets <paramref name="read"/> fill a new float32 tensor of
+    /// <paramref name="shape"/>, disposed if it throws.</summary>
+    private static Dataset Fill((long Rows, int Dim) shape, string? labelsPath, string name, string source, Action<Tensor> read)
     {
-        var (rows, dim) = Shape(parts);
+        var (rows, dim) = shape;
         MemoryBudget.Require(4.0 * rows * dim, $"{source}: loading {rows} rows of d = {dim}",
             "`vaease train --stream` and `vaease encode` read npy:, safetensors: and shards: data a block at a time");
         long[]? labels = null;
@@ -255,20 +285,72 @@ public static class MatrixSources
         var x = empty(rows, dim, dtype: ScalarType.Float32);
         try
         {
-            long row = 0;
-            foreach (Part part in parts)
-            {
-                using var stream = new FileStream(part.File, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-                stream.Position = part.Offset;
-                ReadRows(stream, part.ElementType, x, row, part.Rows, part.File);
-                row += part.Rows;
-            }
+            read(x);
             return new Dataset(x, labels, name);
         }
         catch
         {
             x.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Decodes rows [<paramref name="first"/>, first + count) of <paramref name="part"/> as float32 into rows [at, at + count)
+    /// of <paramref name="destination"/> [N, d] (CPU, contiguous); a NaN or infinite value (after conversion) is an error naming
+    /// the file, its row and column. A seekable stream is positioned here; a forward-only one (an .npz member) must stand at the
+    /// part's data and be read whole (first 0, count all rows).</summary>
+    internal static void ReadPart(Stream stream, Part part, Tensor destination, long at, long first, long count)
+    {
+        if (!stream.CanSeek && (first != 0 || count != part.Rows))
+            throw new ArgumentException("a forward-only stream is read whole", nameof(stream));
+        if (!part.ColumnMajor)
+        {
+            if (stream.CanSeek) stream.Position = part.Offset + first * part.Dim * SafeTensors.Width(part.ElementType);
+            ReadRows(stream, part.ElementType, destination, at, count, part.File, first);
+        }
+        else ReadColumns(stream, part, destination, at, first, count);
+    }
+
+    /// <summary>Rows [first, first + count) of a column-major part: a row is strided (one value per column, the columns
+    /// n values apart), so it is read as tiles of C columns by R rows, one read of R values per column, each tile
+    /// transposed into place. R is all <paramref name="count"/> rows when a column of them fits in a chunk (C as many
+    /// columns as fit), else a chunk of one column; so reading a whole part reads the file front to back, and streaming a
+    /// block of B rows makes d reads of B values.</summary>
+    private static void ReadColumns(Stream stream, Part part, Tensor destination, long at, long first, long count)
+    {
+        int width = SafeTensors.Width(part.ElementType);
+        long tileRows = Math.Min(count, ChunkBytes / width);
+        int tileCols = (int)Math.Clamp(ChunkBytes / (tileRows * width), 1, part.Dim);
+        using Tensor tile = empty(tileRows * tileCols, dtype: ScalarType.Float32);
+        byte[]? raw = part.ElementType == "F32" ? null : ArrayPool<byte>.Shared.Rent(checked((int)(tileRows * tileCols * width)));
+        try
+        {
+            for (int c = 0; c < part.Dim; c += tileCols)
+                for (long r = 0; r < count; r += tileRows)
+                {
+                    int cols = Math.Min(tileCols, part.Dim - c);
+                    long rows = Math.Min(tileRows, count - r);
+                    using Tensor slot = tile.narrow(0, 0, cols * rows).view(cols, rows);     // [cols, rows]
+                    Span<byte> bytes = raw is null ? slot.bytes : raw.AsSpan(0, (int)(cols * rows * width));
+                    for (int j = 0; j < cols; j++)
+                    {
+                        if (stream.CanSeek) stream.Position = part.Offset + ((c + j) * part.Rows + first + r) * width;
+                        Span<byte> column = bytes.Slice((int)(j * rows * width), (int)(rows * width));
+                        if (stream.ReadAtLeast(column, column.Length, throwOnEndOfStream: false) < column.Length)
+                            throw new VAEaseException($"{part.File}: truncated: the data ends in column {c + j} of {part.Dim} (Fortran order)");
+                    }
+                    Span<float> values = MemoryMarshal.Cast<byte, float>(slot.bytes);
+                    if (raw is not null) Decode(bytes, part.ElementType, values);
+                    long firstRow = first + r;
+                    RequireFinite(slot, part.File, bytes, part.ElementType, i => (firstRow + i % rows, c + i / rows));
+                    using Tensor target = destination.narrow(0, at + r, rows).narrow(1, c, cols);
+                    using Tensor transposed = slot.t();
+                    target.copy_(transposed);
+                }
+        }
+        finally
+        {
+            if (raw is not null) ArrayPool<byte>.Shared.Return(raw);
         }
     }
 
@@ -298,11 +380,8 @@ public static class MatrixSources
                 int got = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
                 if (got < bytes.Length) throw new VAEaseException($"{file}: truncated: the data ends in row {fileRow + done + got / rowBytes} of {fileRow + rows}");
                 if (raw is not null) Decode(bytes, elementType, values);
-                // Each intermediate tensor is held by a local: an unreferenced temporary can be finalized (its native
-                // tensor freed) while all() still runs on it, which crashed loading under memory pressure.
-                using var isFinite = isfinite(slot);
-                using var finite = isFinite.all();
-                if (!finite.item<bool>()) throw NonFinite(file, bytes, elementType, values, fileRow + done, dim);
+                long chunkRow = fileRow + done;
+                RequireFinite(slot, file, bytes, elementType, i => (chunkRow + i / dim, i % dim));
             }
         }
         finally
@@ -311,7 +390,27 @@ public static class MatrixSources
         }
     }
 
-    private static void Decode(ReadOnlySpan<byte> bytes, string elementType, Span<float> values)
+    /// <summary>Throws, naming the file's row and column, if the contiguous float32 <paramref name="slot"/> holds a NaN or an
+    /// infinity; <paramref name="bytes"/> are the values as stored (of <paramref name="elementType"/>, to tell an F64 that
+    /// overflows float32), <paramref name="locate"/> maps an index into the slot to (row, column) of the data.</summary>
+    internal static void RequireFinite(Tensor slot, string file, ReadOnlySpan<byte> bytes, string elementType, Func<int, (long Row, long Column)> locate)
+    {
+        // Each intermediate tensor is held by a local: an unreferenced temporary can be finalized (its native
+        // tensor freed) while all() still runs on it, which crashed loading under memory pressure.
+        using var isFinite = isfinite(slot);
+        using var finite = isFinite.all();
+        if (finite.item<bool>()) return;
+        ReadOnlySpan<float> values = MemoryMarshal.Cast<byte, float>(slot.bytes);
+        int i = 0;
+        while (float.IsFinite(values[i])) i++;
+        string value = elementType == "F64" && double.IsFinite(MemoryMarshal.Cast<byte, double>(bytes)[i])
+            ? $"{MemoryMarshal.Cast<byte, double>(bytes)[i]:R} overflows float32"
+            : values[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (row, column) = locate(i);
+        throw new VAEaseException($"{file}: row {row} has a non-finite value at column {column} ({value}); data must be finite");
+    }
+
+    internal static void Decode(ReadOnlySpan<byte> bytes, string elementType, Span<float> values)
     {
         switch (elementType)
         {
@@ -333,15 +432,5 @@ public static class MatrixSources
             default:
                 throw new ArgumentException($"element type {elementType} is not a float type", nameof(elementType));
         }
-    }
-
-    private static VAEaseException NonFinite(string file, ReadOnlySpan<byte> bytes, string elementType, ReadOnlySpan<float> chunk, long firstRow, int dim)
-    {
-        int i = 0;
-        while (float.IsFinite(chunk[i])) i++;
-        string value = elementType == "F64" && double.IsFinite(MemoryMarshal.Cast<byte, double>(bytes)[i])
-            ? $"{MemoryMarshal.Cast<byte, double>(bytes)[i]:R} overflows float32"
-            : chunk[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new VAEaseException($"{file}: row {firstRow + i / dim} has a non-finite value at column {i % dim} ({value}); data must be finite");
     }
 }

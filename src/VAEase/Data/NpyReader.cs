@@ -9,9 +9,9 @@ namespace VAEase.Data;
 
 /// <summary>Reader and writer of NumPy's .npy format (versions 1.0, 2.0 and 3.0): the magic
 /// \x93NUMPY, a version, the header length (uint16 for 1.0, uint32 after), a Python dict literal
-/// with 'descr', 'fortran_order' and 'shape', then the raw C-order data. Data matrices must be
-/// 2-D [n, d] of &lt;f4, &lt;f2 or &lt;f8 (read as float32, every value finite); label vectors 1-D of
-/// &lt;i8, &lt;i4, |u1 or |i1. Every violation throws a <see cref="VAEaseException"/> naming the file.</summary>
+/// with 'descr', 'fortran_order' and 'shape', then the raw data, row by row (C order) or column by column
+/// (Fortran order). Data matrices must be 2-D [n, d] of &lt;f4, &lt;f2 or &lt;f8 (read as float32, as NumPy
+/// shows them, every value finite); label vectors 1-D of &lt;i8, &lt;i4, |u1 or |i1. Every violation throws a <see cref="VAEaseException"/> naming the file.</summary>
 public static class NpyReader
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
@@ -28,7 +28,7 @@ public static class NpyReader
     /// <summary>The parsed header.</summary>
     /// <param name="Version">Format major version: 1, 2 or 3.</param>
     /// <param name="Descr">The dtype string, e.g. "&lt;f4".</param>
-    /// <param name="FortranOrder">Whether the data is column-major (we read only C order).</param>
+    /// <param name="FortranOrder">Whether the data is stored column by column.</param>
     /// <param name="Shape">The array's shape.</param>
     /// <param name="DataOffset">Where the data starts in the file.</param>
     public sealed record Header(int Version, string Descr, bool FortranOrder, long[] Shape, long DataOffset);
@@ -39,56 +39,68 @@ public static class NpyReader
         if (Directory.Exists(path)) throw new VAEaseException($"{path} is a directory, not a .npy file");
         if (!File.Exists(path)) throw new VAEaseException($"file not found: {path}");
         using var stream = File.OpenRead(path);
+        return ReadHeader(stream, stream.Length, path);
+    }
+
+    /// <summary>Parses the header from the start of <paramref name="stream"/> (read forwards only, so a member of an .npz
+    /// archive serves too), which holds <paramref name="length"/> bytes in all; <paramref name="name"/> starts each error.
+    /// The stream is left at the start of the data.</summary>
+    public static Header ReadHeader(Stream stream, long length, string name)
+    {
         Span<byte> lead = stackalloc byte[12];
-        int got = stream.ReadAtLeast(lead, lead.Length, throwOnEndOfStream: false);
-        if (got < 6 || !lead[..6].SequenceEqual(Magic)) throw new VAEaseException($"{path}: not a .npy file (no \\x93NUMPY magic)");
-        if (got < 10) throw new VAEaseException($"{path}: truncated .npy header");
+        int got = stream.ReadAtLeast(lead[..10], 10, throwOnEndOfStream: false);
+        if (got < 6 || !lead[..6].SequenceEqual(Magic)) throw new VAEaseException($"{name}: not a .npy file (no \\x93NUMPY magic)");
+        if (got < 10) throw new VAEaseException($"{name}: truncated .npy header");
         int major = lead[6];
-        if (major is < 1 or > 3) throw new VAEaseException($"{path}: unsupported .npy version {major}.{lead[7]} (expected 1.0, 2.0 or 3.0)");
-        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(lead[8..]) : got < 12 ? -1 : BinaryPrimitives.ReadUInt32LittleEndian(lead[8..]);
+        if (major is < 1 or > 3) throw new VAEaseException($"{name}: unsupported .npy version {major}.{lead[7]} (expected 1.0, 2.0 or 3.0)");
+        if (major > 1 && stream.ReadAtLeast(lead[10..], 2, throwOnEndOfStream: false) < 2) throw new VAEaseException($"{name}: truncated .npy header");
+        long headerLength = major == 1 ? BinaryPrimitives.ReadUInt16LittleEndian(lead[8..]) : BinaryPrimitives.ReadUInt32LittleEndian(lead[8..]);
         long dataOffset = (major == 1 ? 10 : 12) + headerLength;
-        if (headerLength < 0 || dataOffset > stream.Length) throw new VAEaseException($"{path}: truncated .npy header");
-        if (headerLength > MaxHeaderBytes) throw new VAEaseException($"{path}: .npy header of {headerLength} bytes is implausibly long (NumPy writes under 10 kB)");
+        if (dataOffset > length) throw new VAEaseException($"{name}: truncated .npy header");
+        if (headerLength > MaxHeaderBytes) throw new VAEaseException($"{name}: .npy header of {headerLength} bytes is implausibly long (NumPy writes under 10 kB)");
         byte[] raw = new byte[headerLength];
-        stream.Position = major == 1 ? 10 : 12;
-        stream.ReadExactly(raw);
+        if (stream.ReadAtLeast(raw, raw.Length, throwOnEndOfStream: false) < raw.Length) throw new VAEaseException($"{name}: truncated .npy header");
         string text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(raw);
-        var dict = HeaderParser.Parse(text, path);
+        var dict = HeaderParser.Parse(text, name);
         string descr = dict.TryGetValue("descr", out var d) && d is string s ? s
-            : throw new VAEaseException($"{path}: the .npy header's 'descr' is missing or not a simple dtype string (structured arrays are not supported)");
+            : throw new VAEaseException($"{name}: the .npy header's 'descr' is missing or not a simple dtype string (structured arrays are not supported)");
         bool fortran = dict.TryGetValue("fortran_order", out var f) && f is bool b ? b
-            : throw new VAEaseException($"{path}: the .npy header's 'fortran_order' is missing or not True/False");
+            : throw new VAEaseException($"{name}: the .npy header's 'fortran_order' is missing or not True/False");
         long[] shape = dict.TryGetValue("shape", out var sh) && sh is long[] dims ? dims
-            : throw new VAEaseException($"{path}: the .npy header's 'shape' is missing or not a tuple of integers");
+            : throw new VAEaseException($"{name}: the .npy header's 'shape' is missing or not a tuple of integers");
         return new Header(major, descr, fortran, shape, dataOffset);
     }
 
-    /// <summary>Shape and element type of a data matrix, from the header alone, fully checked
-    /// (dtype, C order, 2-D, non-empty, file size). Element type is "F32", "F16" or "F64".</summary>
-    public static (long Rows, int Dim, string ElementType, long DataOffset) ReadMatrixHeader(string path)
+    /// <summary>Shape, element type and layout of a data matrix, from the header alone, fully checked (dtype, 2-D,
+    /// non-empty, file size). Element type is "F32", "F16" or "F64"; a Fortran-order matrix is stored column by column.</summary>
+    public static (long Rows, int Dim, string ElementType, long DataOffset, bool FortranOrder) ReadMatrixHeader(string path)
     {
         Header h = ReadHeader(path);
+        return CheckMatrix(h, new FileInfo(path).Length, path);
+    }
+
+    /// <summary>Checks the header <paramref name="h"/> of a file or archive member of <paramref name="length"/> bytes as a data matrix's.</summary>
+    internal static (long Rows, int Dim, string ElementType, long DataOffset, bool FortranOrder) CheckMatrix(Header h, long length, string name)
+    {
         if (!DataTypes.TryGetValue(h.Descr, out string? element))
-            throw new VAEaseException($"{path}: {DtypeProblem(h.Descr)} for data (expected <f4, <f2 or <f8)");
-        CheckOrder(h, path);
+            throw new VAEaseException($"{name}: {DtypeProblem(h.Descr)} for data (expected <f4, <f2 or <f8)");
         if (h.Shape.Length != 2)
-            throw new VAEaseException($"{path}: data must be a 2-D array [n, d], got shape {ShapeText(h.Shape)}");
-        if (h.Shape[0] == 0) throw new VAEaseException($"{path}: the array has 0 rows");
-        if (h.Shape[1] == 0 || h.Shape[1] > int.MaxValue) throw new VAEaseException($"{path}: row length {h.Shape[1]} is not usable (must be 1..{int.MaxValue})");
-        CheckSize(h, path, element == "F32" ? 4 : element == "F16" ? 2 : 8);
-        return (h.Shape[0], (int)h.Shape[1], element, h.DataOffset);
+            throw new VAEaseException($"{name}: data must be a 2-D array [n, d], got shape {ShapeText(h.Shape)}");
+        if (h.Shape[0] == 0) throw new VAEaseException($"{name}: the array has 0 rows");
+        if (h.Shape[1] == 0 || h.Shape[1] > int.MaxValue) throw new VAEaseException($"{name}: row length {h.Shape[1]} is not usable (must be 1..{int.MaxValue})");
+        CheckSize(h, length, name, element == "F32" ? 4 : element == "F16" ? 2 : 8);
+        return (h.Shape[0], (int)h.Shape[1], element, h.DataOffset, h.FortranOrder);
     }
 
     /// <summary>A data matrix as float32 [n, d].</summary>
     public static Tensor ReadMatrix(string path)
     {
-        var (rows, dim, element, offset) = ReadMatrixHeader(path);
+        var (rows, dim, element, offset, fortran) = ReadMatrixHeader(path);
         var x = empty(rows, dim, dtype: ScalarType.Float32);
         try
         {
             using var stream = File.OpenRead(path);
-            stream.Position = offset;
-            MatrixSources.ReadRows(stream, element, x, 0, rows, path);
+            MatrixSources.ReadPart(stream, new MatrixSources.Part(path, offset, element, rows, dim, fortran), x, 0, 0, rows);
             return x;
         }
         catch
@@ -106,10 +118,9 @@ public static class NpyReader
         Header h = ReadHeader(path);
         if (!LabelTypes.TryGetValue(h.Descr, out int width))
             throw new VAEaseException($"{path}: {DtypeProblem(h.Descr)} for labels (expected <i8, <i4, |u1 or |i1)");
-        CheckOrder(h, path);
         if (h.Shape.Length != 1) throw new VAEaseException($"{path}: labels must be a 1-D array [n], got shape {ShapeText(h.Shape)}");
         if (h.Shape[0] > Array.MaxLength / width) throw new VAEaseException($"{path}: {h.Shape[0]} labels are too many to hold in memory");
-        CheckSize(h, path, width);
+        CheckSize(h, new FileInfo(path).Length, path, width); // a 1-D array is laid out alike in C and Fortran order
         return (h, width);
     }
 
@@ -212,19 +223,14 @@ public static class NpyReader
         ? $"big-endian dtype '{descr}' is not supported (save it with arr.astype('<{descr[1..]}'))"
         : $"unsupported dtype '{descr}'";
 
-    private static void CheckOrder(Header h, string path)
-    {
-        if (h.FortranOrder) throw new VAEaseException($"{path}: fortran_order is True; save a C-order array (np.ascontiguousarray)");
-    }
-
     /// <summary>The data must be exactly the bytes the shape declares: fewer is truncation, more a shape mismatch.</summary>
-    private static void CheckSize(Header h, string path, int width)
+    private static void CheckSize(Header h, long length, string name, int width)
     {
         long expected = ShapeSize.Bytes(h.Shape, width)
-            ?? throw new VAEaseException($"{path}: shape {ShapeText(h.Shape)} of '{h.Descr}' has more than {long.MaxValue} bytes");
-        long actual = new FileInfo(path).Length - h.DataOffset;
-        if (actual < expected) throw new VAEaseException($"{path}: truncated: shape {ShapeText(h.Shape)} of '{h.Descr}' needs {expected} data bytes, the file has {actual}");
-        if (actual > expected) throw new VAEaseException($"{path}: header/shape mismatch: shape {ShapeText(h.Shape)} of '{h.Descr}' needs {expected} data bytes, the file has {actual}");
+            ?? throw new VAEaseException($"{name}: shape {ShapeText(h.Shape)} of '{h.Descr}' has more than {long.MaxValue} bytes");
+        long actual = length - h.DataOffset;
+        if (actual < expected) throw new VAEaseException($"{name}: truncated: shape {ShapeText(h.Shape)} of '{h.Descr}' needs {expected} data bytes, the file has {actual}");
+        if (actual > expected) throw new VAEaseException($"{name}: header/shape mismatch: shape {ShapeText(h.Shape)} of '{h.Descr}' needs {expected} data bytes, the file has {actual}");
     }
 
     private static string ShapeText(long[] shape) => shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape)})";

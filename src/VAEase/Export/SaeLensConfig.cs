@@ -3,10 +3,12 @@ using System.Text.Json.Serialization;
 namespace VAEase.Export;
 
 /// <summary>cfg.json as SAELens 6 writes it (`SAE.save_model`) and `SAE.load_from_disk` reads it: the fields of
-/// `StandardSAEConfig` / `TopKSAEConfig` at the top level, the `metadata` block, and `architecture`.</summary>
+/// `StandardSAEConfig` / `TopKSAEConfig` / `JumpReLUSAEConfig` at the top level, the `metadata` block, and
+/// `architecture`. The loader keeps the fields of the architecture's config class and drops the rest; d_in and d_sae
+/// have no default there, so they must be present.</summary>
 public sealed record SaeLensConfig
 {
-    /// <summary>"standard" (ReLU) or "topk".</summary>
+    /// <summary>"standard" (ReLU), "topk" or "jumprelu" (ReLU gated by a per-latent threshold).</summary>
     public string Architecture { get; init; } = "standard";
 
     /// <summary>Input dimension d.</summary>
@@ -20,6 +22,11 @@ public sealed record SaeLensConfig
     /// <summary>TopK only: features kept per sample.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? K { get; init; }
+
+    /// <summary>TopK only: false, our TopK ranks the pre-activations as they are. SAELens's inference config defaults to
+    /// false too, but its training config to true, so it is written out.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? RescaleActsByDecoderNorm { get; init; }
 
     /// <summary>Weight dtype.</summary>
     public string Dtype { get; init; } = "float32";

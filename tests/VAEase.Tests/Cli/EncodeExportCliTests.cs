@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VAEase.Data;
+using VAEase.IO;
 using VAEase.Models;
 using VAEase.Tests.Export;
 using static TorchSharp.torch;
@@ -45,7 +46,13 @@ public sealed class EncodeExportCliTests
             var export = CliProcess.Run("export", "--model", model, "--format", "saelens", "--out", sae, "--hook-name", "blocks.3.hook_resid_post");
             Assert.True(export.ExitCode == 0, export.Stderr);
             Assert.Contains("load_from_disk", export.Stdout);
+            Assert.Contains("sparsity.safetensors not written: no --data to measure the feature density on", export.Stderr);
             Assert.Equal(["cfg.json", "sae_weights.safetensors"], Directory.GetFiles(sae).Select(Path.GetFileName).Order());
+
+            var measured = CliProcess.Run("export", "--model", model, "--format", "saelens", "--out", sae, "--data", $"npy:{dataFile}");
+            Assert.True(measured.ExitCode == 0, measured.Stderr);
+            Assert.Equal(["cfg.json", "sae_weights.safetensors", "sparsity.safetensors"], Directory.GetFiles(sae).Select(Path.GetFileName).Order());
+            Assert.Equal([10L], SafeTensors.List(Path.Combine(sae, "sparsity.safetensors")).Single(e => e.Name == "sparsity").Shape);
         }
         finally
         {

@@ -116,7 +116,7 @@ public sealed class MatrixSourceTests : IDisposable
     [InlineData("mnist:split=val", "split must be train, test or all, got 'val'")]
     [InlineData("mnist:train", "'train' is not key=value")]
     [InlineData("fashion-mnist:n=5", "unknown key 'n' for kind 'fashion-mnist' (known: split)")]
-    [InlineData("gauss:d=3", "unknown kind 'gauss' (known: linear, mlp, npy, safetensors, shards, mnist, fashion-mnist")]
+    [InlineData("gauss:d=3", "unknown kind 'gauss' (known: linear, mlp, npy, safetensors, shards, npz, parquet, mnist, fashion-mnist")]
     public void Malformed_file_spec_is_a_one_line_error_before_any_file_is_read(string spec, string problem)
     {
         var e = Assert.Throws<VAEaseException>(() => DataSpec.Canonical(spec));
