@@ -3,6 +3,7 @@ using VAEase.Data;
 using VAEase.Evaluation;
 using VAEase.Experiments;
 using VAEase.IO;
+using VAEase.Text;
 using VAEase.Training;
 
 namespace VAEase.Cli;
@@ -16,12 +17,13 @@ public static class EvalCommand
     static readonly Option<string> JsonPath = new("--json") { Description = "also write the results as JSON to this file" };
     static readonly Option<string> PlotPath = new("--plot") { Description = "also draw the pooled activity of each latent dim, sorted, per group (manifold / class) to this .png or .svg" };
     static readonly Option<int?> Batch = new("--batch") { Description = "evaluation batch size (default 8192; 1024 for conv models)" };
+    static readonly Option<int?> Downstream = new("--downstream-sentences") { Description = "minilm-act: splice the reconstructions into all-MiniLM-L6-v2 for this many held-out sentences (default all; 0: skip)" };
 
     public static Command Create()
     {
         var command = new Command("eval", "Evaluate a trained model: RE, FVU and active dimensions per sample and per group.")
         {
-            ModelDir, Data, AllRows, JsonPath, PlotPath, Batch, TrainCommand.DeviceOption, TrainCommand.Threads,
+            ModelDir, Data, AllRows, JsonPath, PlotPath, Batch, Downstream, TrainCommand.DeviceOption, TrainCommand.Threads,
         };
         command.SetAction(Run);
         return command;
@@ -34,6 +36,8 @@ public static class EvalCommand
         string dir = parse.GetValue(ModelDir)!;
         int? requested = parse.GetValue(Batch);
         if (requested < 1) throw new VAEaseException($"--batch must be >= 1, got {requested}");
+        int? downstream = parse.GetValue(Downstream);
+        if (downstream < 0) throw new VAEaseException($"--downstream-sentences must be >= 0, got {downstream}");
         var (model, run) = ModelStore.Load(dir, device);
         using (model)
         {
@@ -49,6 +53,10 @@ public static class EvalCommand
             string split = EvalFile.SplitOf(run, spec, testSplit, data.Count);
             EvalReport report = Evaluator.Evaluate(model, data, requested, device);
             Tables.PrintReport(Console.Out, run, spec, split, report);
+            DownstreamFidelity? fidelity = testSplit && downstream != 0 && DataSpec.TextSet(spec)?.Set == MiniLmHarvest.ActSet
+                ? DownstreamFidelity.Measure(model, normalization, TextSets.Require(MiniLmHarvest.ActSet), device, downstream)
+                : null;
+            if (fidelity is not null) Tables.PrintDownstream(Console.Out, fidelity);
             if (parse.GetValue(PlotPath) is { } plot)
             {
                 Figures.ActivityPlot(plot, spec, report, model.ActivityKind);
@@ -56,7 +64,7 @@ public static class EvalCommand
             }
             if (parse.GetValue(JsonPath) is { } path)
             {
-                Json.Write(path, new EvalFile(dir, spec, split, run, Versions.All, report));
+                Json.Write(path, new EvalFile(dir, spec, split, run, Versions.All, report, fidelity));
                 Console.Error.WriteLine($"wrote {path}");
             }
         }

@@ -32,8 +32,8 @@ public static class Table3Command
         }, (0.6761, 2.1143)),
     };
 
-    static readonly Option<string> Data = new("--data") { Description = "mnist | fashion-mnist | llm-act | text-emb | glove", Required = true };
-    static readonly Option<int?> Epochs = new("--epochs") { Description = "epochs per model (the paper: 300 for images, 35 for llm-act, 150 for text-emb and glove)" };
+    static readonly Option<string> Data = new("--data") { Description = "mnist | fashion-mnist | llm-act | text-emb | minilm-act | minilm-emb | glove", Required = true };
+    static readonly Option<int?> Epochs = new("--epochs") { Description = "epochs per model (the paper: 300 for images, 35 for llm-act and minilm-act, 150 for text-emb, minilm-emb and glove)" };
     static readonly Option<long> Seed = new("--seed") { Description = "training seed", DefaultValueFactory = _ => 1 };
     static readonly Option<string> Models = new("--models") { Description = "comma-separated models", DefaultValueFactory = _ => "vaease,vae,sae-l1,sae-log,sae-topk" };
     static readonly Option<string> Out = new("--out", "-o") { Description = "folder of the trained models and the figures (finished runs are reused, interrupted ones resumed, runs of other settings refused)", DefaultValueFactory = _ => Path.Combine("runs", "table3") };
@@ -45,7 +45,7 @@ public static class Table3Command
     public static Command Create()
     {
         var command = new Command("table3", "Table 3: the image columns, Figure 4, Table 5 on MNIST or Fashion-MNIST with the residual conv networks; " +
-                                            "or RE and active dims on our text data (llm-act, text-emb, glove) with the one-layer networks.")
+                                            "or RE and active dims on our text data (llm-act, text-emb, minilm-act, minilm-emb, glove) with the one-layer networks.")
         {
             Data, Epochs, Seed, Models, Quick, Out, JsonPath, TrainCommand.DeviceOption, TrainCommand.Threads,
         };

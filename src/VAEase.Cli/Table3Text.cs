@@ -33,12 +33,14 @@ public static class Table3Text
     {
         ["llm-act"] = "per-token layer-1 residual stream (d = 512) of the pretrained Universal Sentence Encoder lite on nlp-corpus sentences",
         ["text-emb"] = "sentence embeddings (d = 512) of the Universal Sentence Encoder lite, same sentences",
+        ["minilm-act"] = "per-token hidden state of one block (d = 384) of the pretrained all-MiniLM-L6-v2 on nlp-corpus sentences",
+        ["minilm-emb"] = "all-MiniLM-L6-v2 sentence embeddings (d = 384), same sentences",
         ["glove"] = "GloVe 6B-100d word vectors (d = 100)",
     };
 
     public static int Run(ParseResult parse, string set, Device device, CancellationToken token)
     {
-        Reference paper = set == "llm-act" ? Pythia : Yelp;
+        Reference paper = TextSets.TokenSets.Contains(set) ? Pythia : Yelp;
         ModelKind[] kinds = Table3Command.ModelList(parse);
         bool quick = parse.GetValue(Table3Command.QuickOption);
         string outDir = Table3Command.OutDir(parse, set);

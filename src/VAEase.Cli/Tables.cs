@@ -34,6 +34,14 @@ public static class Tables
         }
     }
 
+    /// <summary>The splice of a minilm-act model's reconstructions into all-MiniLM-L6-v2 (<see cref="DownstreamFidelity"/>).</summary>
+    public static void PrintDownstream(TextWriter w, DownstreamFidelity f)
+    {
+        w.WriteLine($"downstream   layer {f.Layer} of all-MiniLM-L6-v2 replaced on {f.Sentences} held-out sentences ({f.Tokens} tokens); sentence-embedding cosine to the original:");
+        w.WriteLine($"             model {f.CosModel:F4}, zero ablation {f.CosZero:F4}, mean ablation {f.CosMean:F4}; fidelity recovered {f.FidelityRecovered:F4}");
+        w.WriteLine($"             nearest held-out neighbour kept: model {f.NeighboursModel:P1}, zero ablation {f.NeighboursZero:P1}, mean ablation {f.NeighboursMean:P1}");
+    }
+
     private static string Histogram(SortedDictionary<int, long> histogram) => string.Join("  ", histogram.Select(kv => $"{kv.Key}:{kv.Value}"));
 
     /// <summary>Active dims per manifold of each trained model next to the truth (and the paper's numbers

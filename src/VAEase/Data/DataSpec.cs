@@ -61,13 +61,16 @@ public static class DataSpec
         "  llm-act[:split=train|test|all]                  per-token layer-1 activations (d 512) of the USE-lite encoder on real",
         "                                                  English sentences, split by sentence (`vaease data install llm-act`)",
         "  text-emb[:split=train|test|all]                 that encoder's sentence embeddings (d 512) of the same sentences",
+        "  minilm-act[:split=train|test|all]               per-token hidden state after block 3 of 6 (or --layer) of all-MiniLM-L6-v2 (d 384)",
+        "                                                  on the same corpus, split by sentence (`vaease data install minilm-act`)",
+        "  minilm-emb[:split=train|test|all]               all-MiniLM-L6-v2 sentence embeddings (d 384) of the same sentences",
         "  glove                                           GloVe 6B-100d word vectors, 341 479 x 100 (`vaease data install glove`)",
         "  (labels=PATH: an integer 1-D .npy with one group per row, used for per-group evaluation only)",
         .. Aliases.Select(kv => $"  {kv.Key,-14} = {kv.Value}"),
     ]);
 
     /// <summary>What a spec describes, known without generating or loading the data.</summary>
-    /// <param name="Family">The kind: "linear", "mlp", "npy", "safetensors", "shards", "npz", "parquet", "mnist", "fashion-mnist", "llm-act", "text-emb" or "glove".</param>
+    /// <param name="Family">The kind: "linear", "mlp", "npy", "safetensors", "shards", "npz", "parquet", "mnist", "fashion-mnist", or a text set (<see cref="TextSets.Names"/>).</param>
     /// <param name="Dim">Ambient dimension d of each row.</param>
     /// <param name="Pieces">True dimension of each piece, indexed by label (empty for real data).</param>
     /// <param name="Count">Number of rows n.</param>
@@ -234,7 +237,7 @@ public static class DataSpec
         return text;
     }
 
-    private static string KnownKinds => $"linear, mlp, npy, safetensors, shards, npz, parquet, mnist, fashion-mnist, llm-act, text-emb, glove, {string.Join(", ", Aliases.Keys)}";
+    private static string KnownKinds => $"linear, mlp, npy, safetensors, shards, npz, parquet, mnist, fashion-mnist, {string.Join(", ", TextSets.Names)}, {string.Join(", ", Aliases.Keys)}";
 
     /// <summary>Kinds that come with their own train and test splits.</summary>
     private static bool HasSplits(string kind) => MatrixSources.ImageSets.Contains(kind) || TextSets.SentenceSets.Contains(kind);
@@ -257,7 +260,7 @@ public static class DataSpec
             "shards" => (null, ParseFile(spec, kind, body, ShardsExample)),
             "npz" => (null, ParseFile(spec, kind, body, NpzExample)),
             "parquet" => (null, ParseFile(spec, kind, body, ParquetExample)),
-            "mnist" or "fashion-mnist" or "llm-act" or "text-emb" => (null, ParseSplit(spec, kind, body)),
+            "mnist" or "fashion-mnist" or "llm-act" or "text-emb" or "minilm-act" or "minilm-emb" => (null, ParseSplit(spec, kind, body)),
             "glove" when body.Trim().Length == 0 => (null, new FileSpec(kind, "all", null, null)),
             "glove" => throw Error(spec, "glove takes no keys (it is split at random for training)", "glove"),
             "" => throw Error(spec, $"missing kind (known: {KnownKinds})", LinearExample),

@@ -5,7 +5,7 @@ namespace VAEase.Data;
 /// <summary>What one data row of a text set stands for, for reports: the item (a token, a sentence or a
 /// word) and, for a token, its sentence as pieces with the token's index.</summary>
 /// <param name="Item">The token piece, the sentence text or the word.</param>
-/// <param name="Context">The sentence's SentencePiece pieces (tokens only), else null.</param>
+/// <param name="Context">The sentence's pieces (SentencePiece or WordPiece; tokens only), else null.</param>
 /// <param name="Token">Index of the row's token in <paramref name="Context"/>, or -1.</param>
 public sealed record TextRow(string Item, IReadOnlyList<string>? Context, int Token);
 
@@ -50,7 +50,7 @@ public static class TextRows
                     throw new VAEaseException($"{rowsFile}: line {i + 1} names sentence {row.Sentence}, which {TextSets.SentencesFile} lacks");
                 if (s.Split != splitName)
                     throw new VAEaseException($"{rowsFile}: line {i + 1} names sentence {row.Sentence} of the {s.Split} split in the {splitName} folder");
-                bool perToken = name == "llm-act";
+                bool perToken = TextSets.TokenSets.Contains(name);
                 if (perToken != row.Token >= 0)
                     throw new VAEaseException($"{rowsFile}: line {i + 1} {(perToken ? "lacks a token index" : "has a token index in a per-sentence set")}");
                 if (row.Token >= s.Pieces.Length)

@@ -4,18 +4,26 @@ namespace VAEase.Data;
 /// <c>llm-act</c>, per-token activations (d = 512) of the Universal Sentence Encoder lite's layer 1 on real
 /// English sentences; <c>text-emb</c>, the same model's sentence embeddings of those sentences; both split by
 /// sentence into train and test, in the folder <c>use-lite</c> that `vaease data install llm-act` (or
-/// text-emb) harvests. <c>glove</c>: the GloVe 6B-100d word vectors in the folder <c>glove</c>
+/// text-emb) harvests. <c>minilm-act</c> and <c>minilm-emb</c>: the same per-token and per-sentence data of
+/// all-MiniLM-L6-v2 (d = 384; the hidden state after one block, 3 by default), in the folder <c>minilm</c>
+/// (`vaease data install minilm-act`, see <see cref="MiniLmInstaller"/>). <c>glove</c>: the GloVe 6B-100d word vectors in the folder <c>glove</c>
 /// (`vaease data install glove`), split at random like any matrix.</summary>
 public static class TextSets
 {
     /// <summary>The text data specs.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["llm-act", "text-emb", "glove"];
+    public static IReadOnlyList<string> Names { get; } = ["llm-act", "text-emb", "minilm-act", "minilm-emb", "glove"];
 
     /// <summary>The sets whose rows come split by sentence (train / test folders).</summary>
-    public static IReadOnlyList<string> SentenceSets { get; } = ["llm-act", "text-emb"];
+    public static IReadOnlyList<string> SentenceSets { get; } = ["llm-act", "text-emb", "minilm-act", "minilm-emb"];
+
+    /// <summary>The sets with one row per token (the others: one per sentence or word).</summary>
+    public static IReadOnlyList<string> TokenSets { get; } = ["llm-act", "minilm-act"];
 
     /// <summary>Folder (under an install root) of the harvested USE-lite data.</summary>
     public const string UseLiteFolder = "use-lite";
+
+    /// <summary>Folder (under an install root) of the harvested all-MiniLM-L6-v2 data.</summary>
+    public const string MiniLmFolder = "minilm";
 
     /// <summary>Folder (under an install root) of the GloVe vectors.</summary>
     public const string GloveFolder = "glove";
@@ -36,9 +44,14 @@ public static class TextSets
     public const string WordsFile = "words.txt";
 
     /// <summary>The folder name a set is installed under.</summary>
-    public static string InstallFolder(string name) => Check(name) == "glove" ? GloveFolder : UseLiteFolder;
+    public static string InstallFolder(string name) => Check(name) switch
+    {
+        "glove" => GloveFolder,
+        "minilm-act" or "minilm-emb" => MiniLmFolder,
+        _ => UseLiteFolder,
+    };
 
-    /// <summary>The folders searched for the set: $VAEASE_DATA_DIR, ./data and ~/.cache/vaease, each /use-lite or /glove.</summary>
+    /// <summary>The folders searched for the set: $VAEASE_DATA_DIR, ./data and ~/.cache/vaease, each /use-lite, /minilm or /glove.</summary>
     public static IReadOnlyList<string> Folders(string name) => MatrixSources.SearchFolders(InstallFolder(name));
 
     /// <summary>Whether the folder holds the set's files (not their content check; see the installer).</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using VAEase.Data;
 using VAEase.Evaluation;
 using VAEase.Training;
@@ -11,7 +12,9 @@ namespace VAEase.Experiments;
 /// <param name="Config">The run's config.</param>
 /// <param name="Versions">The versions that evaluated it.</param>
 /// <param name="Results">The evaluation.</param>
-public sealed record EvalFile(string ModelDir, string Data, string Split, RunConfig Config, IReadOnlyDictionary<string, string> Versions, EvalReport Results)
+/// <param name="Downstream">For a model of minilm-act: its reconstructions spliced back into all-MiniLM-L6-v2.</param>
+public sealed record EvalFile(string ModelDir, string Data, string Split, RunConfig Config, IReadOnlyDictionary<string, string> Versions, EvalReport Results,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DownstreamFidelity? Downstream = null)
 {
     /// <summary>The file name `vaease sweep` gives it in a member's folder.</summary>
     public const string Name = "eval.json";

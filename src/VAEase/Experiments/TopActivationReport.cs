@@ -45,15 +45,17 @@ public static class TopActivationReport
     public static void Write(string path, string title, string about, IReadOnlyList<LatentExamples> latents, IReadOnlyList<TextRow> rows) =>
         AtomicFile.WriteAllText(path, Render(title, about, latents, rows));
 
-    /// <summary>The sentence from its SentencePiece pieces ('▁' starts a word), the row's token in bold.</summary>
+    /// <summary>The sentence from its pieces, the row's token in bold: SentencePiece ('▁' starts a word) or, when the first
+    /// piece is [CLS], WordPiece ("##" continues a word, any other piece starts one).</summary>
     public static string Context(TextRow row)
     {
         var text = new StringBuilder();
-        for (int i = 0; i < row.Context!.Count; i++)
+        bool wordPiece = row.Context!.Count > 0 && row.Context[0] == "[CLS]";
+        for (int i = 0; i < row.Context.Count; i++)
         {
             string piece = row.Context[i];
-            bool space = piece.StartsWith('▁');
-            string word = Cell(space ? piece[1..] : piece);
+            bool space = wordPiece ? !piece.StartsWith("##", StringComparison.Ordinal) : piece.StartsWith('▁');
+            string word = Cell(wordPiece ? (space ? piece : piece[2..]) : space ? piece[1..] : piece);
             if (space && text.Length > 0) text.Append(' ');
             text.Append(i == row.Token ? $"**{word}**" : word);
         }

@@ -19,7 +19,7 @@ public static class Recipes
         {
             "linear" or "mlp" => Synthetic(kind, info.Family, data, info.Dim, info.Pieces.Max()),
             "mnist" or "fashion-mnist" => Images(kind, info.Family, data, info.Dim),
-            "llm-act" or "text-emb" or "glove" => Text(kind, info.Family, data, info.Dim),
+            "llm-act" or "text-emb" or "minilm-act" or "minilm-emb" or "glove" => Text(kind, info.Family, data, info.Dim),
             _ => Generic(kind, data, info.Dim),
         };
     }
@@ -90,17 +90,19 @@ public static class Recipes
     /// -10); "text-emb" and "glove" take the text-embedding recipe (batch 512, lr 0.001, 150 epochs, T_0 10, SAE-l1
     /// (3e-3, 1e-2), SAE-log (2e-4, 5e-4) with eps 1e-3, initial log gamma -15 for VAEase and -7 for the VAE) with
     /// kappa scaled to the input: the paper's 512 latents for d = 768 is kappa = 2d/3, so 341 for our d = 512
-    /// sentence embeddings and 67 for GloVe's d = 100.</summary>
+    /// sentence embeddings and 67 for GloVe's d = 100. "minilm-act" takes the activation recipe and "minilm-emb" the
+    /// embedding one, kappa scaled the same way: 300 d / 512 = 225 for MiniLM's d = 384 activations, 2d/3 = 256 for its
+    /// embeddings.</summary>
     public static RunConfig Text(ModelKind kind, string set, string data, int inputDim)
     {
-        if (set == "llm-act")
+        if (set is "llm-act" or "minilm-act")
         {
             var (l1, l2) = Penalties(kind, l1: (0.32, 0.2), log: (1e-2, 0.2));
-            RunConfig act = Recipe(kind, data, inputDim, kappa: 300, EncoderKind.OneLayer, DecoderKind.Linear, l1, l2,
+            RunConfig act = Recipe(kind, data, inputDim, kappa: ActivationLatents(inputDim), EncoderKind.OneLayer, DecoderKind.Linear, l1, l2,
                 topK: 30, epochs: 35, batch: 2048, lr: 0.005, logGammaInit: -10, logEps: 1e-4);
             return act with { Training = act.Training with { RestartPeriod = 5 } };
         }
-        if (set is not ("text-emb" or "glove")) throw new ArgumentOutOfRangeException(nameof(set), set, "expected llm-act, text-emb or glove");
+        if (set is not ("text-emb" or "minilm-emb" or "glove")) throw new ArgumentOutOfRangeException(nameof(set), set, "expected a text set");
         var (e1, e2) = Penalties(kind, l1: (3e-3, 1e-2), log: (2e-4, 5e-4));
         return Recipe(kind, data, inputDim, kappa: EmbeddingLatents(inputDim), EncoderKind.OneLayer, DecoderKind.Linear, e1, e2,
             topK: 30, epochs: 150, batch: 512, lr: 0.001, logGammaInit: kind == ModelKind.VAEase ? -15 : -7, logEps: 1e-3);
@@ -113,6 +115,9 @@ public static class Recipes
         ModelKind.SaeLog => log,
         _ => (0.0, 0.0),
     };
+
+    /// <summary>kappa for an activation set of dimension d: the paper's 300 latents for Pythia's d = 512, i.e. 300 d / 512 (at least 1).</summary>
+    public static int ActivationLatents(int inputDim) => Math.Max(1, (int)Math.Round(inputDim * 300.0 / 512.0));
 
     /// <summary>kappa for an embedding set of dimension d: the paper's 512 latents for d = 768, i.e. 2d/3 (at least 1).</summary>
     public static int EmbeddingLatents(int inputDim) => Math.Max(1, (int)Math.Round(inputDim * 2.0 / 3.0));

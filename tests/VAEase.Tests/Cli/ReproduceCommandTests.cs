@@ -175,7 +175,7 @@ public sealed class ReproduceCommandTests
     {
         var run = CliProcess.Run("reproduce", "table3", "--data", "table2-linear");
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--data must be mnist, fashion-mnist, llm-act, text-emb, glove; got 'table2-linear'", run.Stderr);
+        Assert.Contains("--data must be mnist, fashion-mnist, llm-act, text-emb, minilm-act, minilm-emb, glove; got 'table2-linear'", run.Stderr);
         Assert.Single(run.Stderr.Trim().Split('\n'));
     }
 }
