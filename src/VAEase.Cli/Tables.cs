@@ -16,6 +16,7 @@ public static class Tables
         w.WriteLine($"data         {data}: {split}, {r.Samples} samples");
         w.WriteLine($"RE           {r.Re:G5}   (mean per-sample sum of squared errors, deterministic code)");
         w.WriteLine($"FVU          {r.Fvu:G5}   ({r.FvuRule})");
+        if (r.NonzeroPerSample is null) w.WriteLine($"FVU at L0    {r.FvuAtL0:G5}   (each sample's code kept to the dims its L0 counts, the rest set to 0)");
         var s = r.ActiveDimsPerSample;
         w.WriteLine($"active dims  mean {s.Mean:F2}, median {s.Median:F1}, std {s.Std:F2}, min {s.Min}, max {s.Max}   ({r.ActivityRule})");
         if (r.NonzeroPerSample is { } nz) w.WriteLine($"nonzeros     mean {nz.Mean:F2} per sample (the authors' SAE count)");

@@ -69,8 +69,9 @@ public sealed class EncodedSet
     }
 
     /// <summary>Sum over all rows of the per-sample sum of squared errors of decoding the stored codes, in double.</summary>
-    public double SquaredError(SparseAutoencoder model, Dataset data, int? batchSize = null, Device? device = null)
+    public double SquaredError(SparseAutoencoder model, Dataset data, int? batchSize = null, Device? device = null, bool[]? keep = null)
     {
+        if (keep is not null && keep.LongLength != Code.LongLength) throw new ArgumentException($"{keep.LongLength} flags for {Code.LongLength} code entries", nameof(keep));
         int rows = batchSize ?? Evaluator.BatchFor(model.Config);
         if (data.Count != Count) throw new ArgumentException($"{data.Count} rows for {Count} codes", nameof(data));
         device ??= CPU;
@@ -82,6 +83,8 @@ public sealed class EncodedSet
             using var scope = NewDisposeScope();
             long end = Math.Min(start + rows, Count);
             Tensor code = Rows(Code, start, end, Latent);
+            if (keep is not null) // the entries not kept decode as exact zeros
+                code = code * tensor(keep.AsSpan(checked((int)(start * Latent)), checked((int)((end - start) * Latent))).ToArray(), [end - start, Latent]).to_type(code.dtype);
             sse += Losses.SquaredError(data.X.slice(0, start, end, 1).to(device), model.Decode(code.to(device))).to_type(ScalarType.Float64).sum().item<double>();
         }
         return sse;

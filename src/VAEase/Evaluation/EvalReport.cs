@@ -29,6 +29,11 @@ public sealed record EvalReport
     /// rows, x_bar their mean (<see cref="FvuRule"/>).</summary>
     public double Fvu { get; init; }
 
+    /// <summary>FVU with each sample's code kept to the dims its L0 counts (the rest set to 0 before decoding): the same
+    /// as <see cref="Fvu"/> for the SAEs, whose other entries are exactly 0; for the VAE family the honest error at its
+    /// L0 on a sparsity-error frontier, since dims outside its active set are damped, not removed.</summary>
+    public double FvuAtL0 { get; init; }
+
     /// <summary>The definition of <see cref="Fvu"/>, in words.</summary>
     public string FvuRule { get; init; } = "";
 

@@ -41,10 +41,12 @@ public static class Evaluator
         var samplesOn = new long[kappa]; // per latent: samples on which it counts towards L0
         var row = new double[kappa];
         var active = new bool[kappa];
+        bool[]? counted = sparse ? null : new bool[n * kappa]; // VAE family: the dims its L0 counts, per sample
         for (long i = 0; i < n; i++)
         {
             for (int j = 0; j < kappa; j++) row[j] = activity[i * kappa + j];
             perSample[i] = VarianceSplit.Active(row, offLevel, active);
+            if (counted is not null) Array.Copy(active, 0, counted, i * kappa, kappa);
             nonzero[i] = row.Count(v => !double.IsNegativeInfinity(v));
             for (int j = 0; j < kappa; j++)
             {
@@ -54,6 +56,8 @@ public static class Evaluator
         }
 
         int[] l0 = sparse ? nonzero : perSample;
+        // An SAE decodes exactly the entries its L0 counts; the VAE family's gated code is only near 0 off its active dims.
+        double sseAtL0 = counted is null ? sse : encoded.SquaredError(model, data, batchSize, device, counted);
         Summary summary = Summary.Of(perSample), l0Summary = Summary.Of(l0);
         var (perGroup, pooled) = data.Labels is null ? (null, null) : PooledGroups(model.ActivityKind, activity, kappa, data.Labels, offLevel);
         double[] pooledAll = n == 0 ? [] : PooledGroups(model.ActivityKind, activity, kappa, new long[n], offLevel).Item2[0];
@@ -64,6 +68,7 @@ public static class Evaluator
             Re = sse / n,
             Fvu = totalVariance > 0 ? sse / totalVariance : double.NaN,
             FvuRule = FvuRule,
+            FvuAtL0 = totalVariance > 0 ? sseAtL0 / totalVariance : double.NaN,
             MeanActiveDims = summary.Mean,
             ActiveDimsPerSample = summary,
             ActiveDimsHistogram = Histogram(perSample),

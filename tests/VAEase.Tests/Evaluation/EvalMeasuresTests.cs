@@ -50,6 +50,45 @@ public sealed class EvalMeasuresTests
     }
 
     [Fact]
+    public void An_sae_decodes_exactly_what_its_l0_counts_so_its_fvu_at_l0_is_its_fvu()
+    {
+        EvalReport report = Evaluate(IdentitySae.Create(ModelKind.SaeL1, latent: 3));
+
+        Assert.Equal(report.Fvu, report.FvuAtL0);
+    }
+
+    [Fact]
+    public void The_vae_familys_fvu_at_l0_decodes_each_code_kept_to_its_active_dims()
+    {
+        using var scope = NewDisposeScope();
+        using var model = ModelFactory.Create(new ModelConfig { Kind = ModelKind.VAEase, InputDim = 3, Latent = 5 }, seed: 11);
+        Tensor x = tensor(Rows.SelectMany(r => r).ToArray(), [Rows.Length, 3]);
+        using var data = new Dataset(x.clone(), null, "hand");
+        EvalReport report = Evaluator.Evaluate(model, data);
+
+        // The same by hand: encode, zero every entry outside the sample's active set, decode.
+        model.eval();
+        using var noGrad = no_grad();
+        Encoding encoding = model.Encode(x);
+        float[] activity = encoding.Activity.contiguous().data<float>().ToArray();
+        var keep = new float[activity.Length];
+        var row = new double[5];
+        var active = new bool[5];
+        for (int i = 0; i < Rows.Length; i++)
+        {
+            for (int j = 0; j < 5; j++) row[j] = activity[i * 5 + j];
+            VarianceSplit.Active(row, Evaluator.OffLevel(model.ActivityKind), active);
+            for (int j = 0; j < 5; j++) keep[i * 5 + j] = active[j] ? 1 : 0;
+        }
+        double deviations = (x - x.mean([0L], keepdim: true)).square().sum().to_type(ScalarType.Float64).item<double>();
+        double full = (x - model.Decode(encoding.Code)).square().sum().to_type(ScalarType.Float64).item<double>();
+        double kept = (x - model.Decode(encoding.Code * tensor(keep, [Rows.Length, 5]))).square().sum().to_type(ScalarType.Float64).item<double>();
+        Assert.Equal(full / deviations, report.Fvu, 5);
+        Assert.Equal(kept / deviations, report.FvuAtL0, 5);
+        Assert.NotEqual(report.Fvu, report.FvuAtL0); // the untrained code is far from 0 off its active dims
+    }
+
+    [Fact]
     public void For_the_vae_family_l0_is_the_active_dims_count()
     {
         EvalReport report = Evaluate(ModelFactory.Create(new ModelConfig { Kind = ModelKind.VAEase, InputDim = 3, Latent = 5 }, seed: 11));
